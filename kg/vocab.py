@@ -1,0 +1,163 @@
+"""Names the project relies on: namespaces, artifact slugs and availability values.
+
+The ontology in ``ontology/`` is the source of truth; ``tests/test_vocab.py`` checks that every
+term used here is declared there, so a typo fails at once.
+"""
+
+from __future__ import annotations
+
+from rdflib import Namespace
+from rdflib.namespace import DefinedNamespace
+from rdflib.term import URIRef
+
+BASE = "https://w3id.org/ai-openness/"
+ONTOLOGY_IRI = BASE + "ontology"
+MODEL = Namespace(BASE + "model/")
+LICENSE = Namespace(BASE + "license/")
+GRAPH = Namespace(BASE + "graph/")
+SPDX = Namespace("http://spdx.org/licenses/")
+SCHEMA = Namespace("https://schema.org/")
+HF = "https://huggingface.co/"
+WIKIDATA = "http://www.wikidata.org/entity/"
+
+#: Named graphs of a store: ontology terms, records as given, and what the reasoner adds.
+ONTOLOGY_GRAPH = GRAPH["ontology"]
+RECORDS_GRAPH = GRAPH["records"]
+INFERRED_GRAPH = GRAPH["inferred"]
+
+
+class AIO(DefinedNamespace):
+    """The AI Openness ontology's terms (``aio:``)."""
+
+    _NS = Namespace(BASE + "ontology#")
+    _fail = True
+
+    # classes
+    AIModel: URIRef
+    ArtifactRelease: URIRef
+    ArtifactKind: URIRef
+    Availability: URIRef
+    AvailableStatus: URIRef
+    License: URIRef
+    OpenLicense: URIRef
+    OpenCodeLicense: URIRef
+    OpenDataLicense: URIRef
+    OpenDocumentLicense: URIRef
+    ClosedSourceModel: URIRef
+    OpenWeightModel: URIRef
+    OpenSourceModel: URIRef
+    MOFClassIII: URIRef
+    MOFClassII: URIRef
+    MOFClassI: URIRef
+    DimensionValue: URIRef
+    # properties
+    hasRelease: URIRef
+    artifact: URIRef
+    availability: URIRef
+    developer: URIRef
+    asOf: URIRef
+    handChecked: URIRef
+    fromDataset: URIRef
+    decidingRelease: URIRef
+    slug: URIRef
+    # artifact kinds
+    API: URIRef
+    Architecture: URIRef
+    Weights: URIRef
+    TechnicalReport: URIRef
+    EvaluationResults: URIRef
+    ModelCard: URIRef
+    DataCard: URIRef
+    SampleOutputs: URIRef
+    TrainingCode: URIRef
+    InferenceCode: URIRef
+    EvaluationCode: URIRef
+    EvaluationData: URIRef
+    SupportingLibraries: URIRef
+    TrainingData: URIRef
+    PreprocessingCode: URIRef
+    IntermediateWeights: URIRef
+    ResearchPaper: URIRef
+    ModelMetadata: URIRef
+    # availability values
+    Public: URIRef
+    Gated: URIRef
+    NotReleased: URIRef
+    Unknown: URIRef
+    # the ten dimensions
+    artifactAccess: URIRef
+    auditability: URIRef
+    reproducibility: URIRef
+    fineTuning: URIRef
+    deploymentControl: URIRef
+    riskSurface: URIRef
+    innovationVelocity: URIRef
+    vendorLockIn: URIRef
+    governance: URIRef
+    knowledgeDiffusion: URIRef
+
+
+#: Artifact slug -> individual, in DESIGN section 2 order.
+ARTIFACTS: dict[str, URIRef] = {
+    "api": AIO.API,
+    "architecture": AIO.Architecture,
+    "weights": AIO.Weights,
+    "technical_report": AIO.TechnicalReport,
+    "evaluation_results": AIO.EvaluationResults,
+    "model_card": AIO.ModelCard,
+    "data_card": AIO.DataCard,
+    "sample_outputs": AIO.SampleOutputs,
+    "training_code": AIO.TrainingCode,
+    "inference_code": AIO.InferenceCode,
+    "evaluation_code": AIO.EvaluationCode,
+    "evaluation_data": AIO.EvaluationData,
+    "supporting_libraries": AIO.SupportingLibraries,
+    "training_data": AIO.TrainingData,
+    "preprocessing_code": AIO.PreprocessingCode,
+    "intermediate_weights": AIO.IntermediateWeights,
+    "research_paper": AIO.ResearchPaper,
+    "model_metadata": AIO.ModelMetadata,
+}
+ARTIFACT_SLUGS: dict[URIRef, str] = {iri: slug for slug, iri in ARTIFACTS.items()}
+
+#: Availability value -> individual.
+AVAILABILITY: dict[str, URIRef] = {
+    "public": AIO.Public,
+    "gated": AIO.Gated,
+    "not-released": AIO.NotReleased,
+    "unknown": AIO.Unknown,
+}
+AVAILABILITY_VALUES: dict[URIRef, str] = {iri: v for v, iri in AVAILABILITY.items()}
+
+#: The ten dimension properties, in the seed's order.
+DIMENSIONS: tuple[URIRef, ...] = (
+    AIO.artifactAccess,
+    AIO.auditability,
+    AIO.reproducibility,
+    AIO.fineTuning,
+    AIO.deploymentControl,
+    AIO.riskSurface,
+    AIO.innovationVelocity,
+    AIO.vendorLockIn,
+    AIO.governance,
+    AIO.knowledgeDiffusion,
+)
+
+#: Category class -> the slug used in CLI output.
+CATEGORIES: dict[URIRef, str] = {
+    AIO.ClosedSourceModel: "closed-source",
+    AIO.OpenWeightModel: "open-weight",
+    AIO.OpenSourceModel: "open-source",
+}
+MOF_CLASSES: dict[URIRef, str] = {AIO.MOFClassI: "I", AIO.MOFClassII: "II", AIO.MOFClassIII: "III"}
+
+
+def model_iri(model_id: str) -> URIRef:
+    """The IRI of the model whose record ``id`` is ``model_id``."""
+    return MODEL[model_id]
+
+
+def local_name(iri: str) -> str:
+    """The part of an IRI after its last ``#`` or ``/``."""
+    cut = max(iri.rfind("#"), iri.rfind("/"))
+    return iri[cut + 1 :]
