@@ -1,0 +1,227 @@
+"""Plain records (the JSON, YAML and CSV form) to RDF, and back.
+
+This is the fast path for the plain formats; ``kg/context.jsonld`` says the same mapping as a
+JSON-LD context, and ``tests/test_records_roundtrip.py`` proves the two give isomorphic graphs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import pyoxigraph as ox
+
+from kg.records.model import Location, RecordSet, term_key
+from kg.vocab import AIO, ARTIFACTS, AVAILABILITY, HF, MODEL, SCHEMA, WIKIDATA
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+_N = ox.NamedNode
+RDF_TYPE = _N("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+RDFS_LABEL = _N("http://www.w3.org/2000/01/rdf-schema#label")
+P_ID = _N("http://purl.org/dc/terms/identifier")
+P_NAME = _N(str(SCHEMA.name))
+P_DEVELOPER = _N(str(AIO.developer))
+P_ISSUED = _N("http://purl.org/dc/terms/issued")
+P_MATCH = _N("http://www.w3.org/2004/02/skos/core#exactMatch")
+P_SOURCE = _N("http://www.w3.org/ns/prov#wasDerivedFrom")
+P_AS_OF = _N(str(AIO.asOf))
+P_CHECKED = _N(str(AIO.handChecked))
+P_DATASET = _N(str(AIO.fromDataset))
+P_RELEASE = _N(str(AIO.hasRelease))
+P_ARTIFACT = _N(str(AIO.artifact))
+P_AVAILABILITY = _N(str(AIO.availability))
+P_LICENSE = _N("http://purl.org/dc/terms/license")
+P_URL = _N(str(SCHEMA.url))
+C_MODEL = _N(str(AIO.AIModel))
+C_RELEASE = _N(str(AIO.ArtifactRelease))
+C_LICENSE_DOC = _N("http://purl.org/dc/terms/LicenseDocument")
+
+_ARTIFACT_NODES = {slug: _N(str(iri)) for slug, iri in ARTIFACTS.items()}
+_AVAILABILITY_NODES = {value: _N(str(iri)) for value, iri in AVAILABILITY.items()}
+
+#: The top-level keys of a plain record; anything else is kept out of the graph.
+MODEL_FIELDS = ("id", "name", "developer", "date", "huggingface", "wikidata", "links", "source", "as_of",
+                "checked", "dataset", "artifacts")
+CLAIM_FIELDS = ("availability", "license", "url", "source", "as_of")
+
+_IRI_SAFE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>\"{}|\\^`]*$")
+_ID_SAFE = re.compile(r"^[^\s<>\"{}|\\^`/#?]+$")
+
+
+def as_list(value: Any) -> list[Any]:
+    """A scalar, a list or a ``;``-separated string as a list of non-empty values."""
+    if value is None:
+        return []
+    if isinstance(value, (list, tuple)):
+        return [v for v in value if v is not None and str(v).strip() != ""]
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(";") if part.strip()]
+    return [value]
+
+
+def text(value: Any) -> str:
+    """A cell or YAML value as text (YAML turns dates into ``date`` and years into ``int``)."""
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()[:10]
+    return str(value).strip()
+
+
+def iri_or_literal(value: Any) -> ox.NamedNode | ox.Literal:
+    """An absolute IRI when the value is one, else a plain literal validation can report."""
+    s = text(value)
+    return _N(s) if _IRI_SAFE.match(s) else ox.Literal(s)
+
+
+def date_literal(value: Any) -> ox.Literal:
+    """``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` as a typed literal; anything else as a plain one."""
+    s = text(value)
+    if re.fullmatch(r"\d{4}", s):
+        return ox.Literal(s, datatype=_N(XSD + "gYear"))
+    if re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", s):
+        return ox.Literal(s, datatype=_N(XSD + "gYearMonth"))
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", s):
+        try:
+            dt.date.fromisoformat(s)
+        except ValueError:
+            return ox.Literal(s)
+        return ox.Literal(s, datatype=_N(XSD + "date"))
+    return ox.Literal(s)
+
+
+def model_node(record_id: Any, fallback: str) -> ox.NamedNode | ox.BlankNode:
+    """The model's IRI from its id; a blank node when the id is missing or cannot be part of an IRI."""
+    s = text(record_id) if record_id is not None else ""
+    if s and _ID_SAFE.match(s):
+        return _N(str(MODEL[s]))
+    return ox.BlankNode(fallback)
+
+
+def license_nodes(value: Any) -> list[tuple[ox.NamedNode | ox.BlankNode, list[ox.Triple]]]:
+    """Each licence of a claim as a node, with the triples that describe a free-text licence."""
+    from kg.licenses import resolve_license
+
+    out: list[tuple[ox.NamedNode | ox.BlankNode, list[ox.Triple]]] = []
+    for item in as_list(value):
+        name = text(item)
+        resolved = resolve_license(name)
+        if resolved is not None:
+            out.append((_N(str(resolved)), []))
+        else:
+            node = ox.BlankNode()
+            out.append((node, [ox.Triple(node, RDF_TYPE, C_LICENSE_DOC), ox.Triple(node, RDFS_LABEL,
+                                                                                    ox.Literal(name))]))
+    return out
+
+
+def claims_of(value: Any) -> list[Mapping[str, Any]]:
+    """An artifact entry as a list of claims (a bare string is the availability)."""
+    items = value if isinstance(value, list) else [value]
+    claims: list[Mapping[str, Any]] = []
+    for item in items:
+        if item is None:
+            continue
+        claims.append(item if isinstance(item, Mapping) else {"availability": item})
+    return claims
+
+
+def record_to_triples(
+    record: Mapping[str, Any],
+    *,
+    index: int = 0,
+    file: str = "",
+    row: int | None = None,
+    columns: Mapping[str, str] | None = None,
+    locations: dict[tuple[str, str | None], Location] | None = None,
+) -> list[ox.Triple]:
+    """The RDF of one plain record (see ``docs/records.md``).
+
+    ``columns`` maps a field path (``name``, ``weights.license``...) to the CSV column it came from, so
+    that ``locations`` can say where each statement was written.
+    """
+    triples: list[ox.Triple] = []
+    add = triples.append
+    model = model_node(record.get("id"), f"record{index}")
+    mkey = term_key(model)
+
+    def locate(subject: str, predicate: ox.NamedNode | None, path: str | None) -> None:
+        if locations is None or (columns is None and predicate is not None):
+            return  # only CSV cells are located per statement; other formats per record
+        column = columns.get(path) if (columns is not None and path) else None
+        locations[(subject, predicate.value if predicate else None)] = Location(file, row, column)
+
+    locate(mkey, None, None)
+    add(ox.Triple(model, RDF_TYPE, C_MODEL))
+    for key, predicate in (("id", P_ID), ("name", P_NAME), ("developer", P_DEVELOPER)):
+        for value in as_list(record.get(key)) if key != "id" else ([record["id"]] if record.get("id")
+                                                                    not in (None, "") else []):
+            add(ox.Triple(model, predicate, ox.Literal(text(value))))
+            locate(mkey, predicate, key)
+    for key, predicate in (("date", P_ISSUED), ("as_of", P_AS_OF), ("checked", P_CHECKED)):
+        for value in as_list(record.get(key)):
+            add(ox.Triple(model, predicate, date_literal(value)))
+            locate(mkey, predicate, key)
+    links: list[ox.NamedNode | ox.Literal] = []
+    for repo in as_list(record.get("huggingface")):
+        s = text(repo)
+        links.append(iri_or_literal(s if s.startswith(HF) else HF + s))
+    for qid in as_list(record.get("wikidata")):
+        s = text(qid)
+        links.append(iri_or_literal(s if s.startswith(WIKIDATA) else WIKIDATA + s))
+    links.extend(iri_or_literal(v) for v in as_list(record.get("links")))
+    for link in links:
+        add(ox.Triple(model, P_MATCH, link))
+    if links:
+        locate(mkey, P_MATCH, "huggingface")
+    for value in as_list(record.get("source")):
+        add(ox.Triple(model, P_SOURCE, iri_or_literal(value)))
+        locate(mkey, P_SOURCE, "source")
+    for value in as_list(record.get("dataset")):
+        add(ox.Triple(model, P_DATASET, iri_or_literal(value)))
+
+    artifacts = record.get("artifacts") or {}
+    if not isinstance(artifacts, Mapping):
+        artifacts = {}
+    for slug, entry in artifacts.items():
+        slug = text(slug)
+        for n, claim in enumerate(claims_of(entry), start=1):
+            suffix = slug if n == 1 else f"{slug}-{n}"
+            if isinstance(model, ox.NamedNode) and _ID_SAFE.match(slug):
+                release: ox.NamedNode | ox.BlankNode = _N(f"{model.value}#{suffix}")
+            else:
+                release = ox.BlankNode(f"{model.value}_{suffix}".replace("-", "_").replace(".", "_"))
+            rkey = term_key(release)
+            locate(rkey, None, f"{slug}")
+            add(ox.Triple(model, P_RELEASE, release))
+            add(ox.Triple(release, RDF_TYPE, C_RELEASE))
+            add(ox.Triple(release, P_ARTIFACT, _ARTIFACT_NODES.get(slug) or ox.Literal(slug)))
+            locate(rkey, P_ARTIFACT, slug)
+            availability = claim.get("availability")
+            if availability not in (None, ""):
+                value = text(availability)
+                add(ox.Triple(release, P_AVAILABILITY, _AVAILABILITY_NODES.get(value) or ox.Literal(value)))
+                locate(rkey, P_AVAILABILITY, slug)
+            for node, extra in license_nodes(claim.get("license")):
+                add(ox.Triple(release, P_LICENSE, node))
+                triples.extend(extra)
+            locate(rkey, P_LICENSE, f"{slug}.license")
+            for value in as_list(claim.get("url")):
+                add(ox.Triple(release, P_URL, iri_or_literal(value)))
+            locate(rkey, P_URL, f"{slug}.url")
+            for value in as_list(claim.get("source")):
+                add(ox.Triple(release, P_SOURCE, iri_or_literal(value)))
+            locate(rkey, P_SOURCE, f"{slug}.source")
+            for value in as_list(claim.get("as_of")):
+                add(ox.Triple(release, P_AS_OF, date_literal(value)))
+    return triples
+
+
+def records_to_recordset(records: Iterable[Mapping[str, Any]], file: str = "") -> RecordSet:
+    """Plain records (from JSON, YAML or an importer) as a ``RecordSet``."""
+    result = RecordSet(files=[file] if file else [])
+    for index, record in enumerate(records):
+        result.triples.extend(
+            record_to_triples(record, index=index, file=file, locations=result.locations)
+        )
+    return result

@@ -1,0 +1,297 @@
+"""Read record files of every supported format into a ``RecordSet``, refusing unsafe or broken input.
+
+Every failure a user can cause (a missing file, binary bytes, a wrong encoding, a syntax error, a ragged
+CSV row, an XML DOCTYPE) raises ``UnreadableInputError`` naming the file and, where known, the line.
+Nothing is fetched from the network: JSON-LD contexts other than the project's own are refused.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+import yaml
+
+from kg.errors import UnreadableInputError
+from kg.records.model import Location, RecordSet
+from kg.records.plain import MODEL_FIELDS, record_to_triples
+from kg.resources import resource_dir
+from kg.vocab import ARTIFACTS
+
+CONTEXT_IRI = "https://w3id.org/ai-openness/context.jsonld"
+
+#: File extension -> format name.
+EXTENSIONS = {
+    ".ttl": "turtle", ".turtle": "turtle", ".nt": "nt", ".ntriples": "nt", ".jsonld": "jsonld",
+    ".json-ld": "jsonld", ".rdf": "xml", ".owl": "xml", ".xml": "xml", ".json": "json",
+    ".yaml": "yaml", ".yml": "yaml", ".csv": "csv",
+}
+_RDF_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "xml": ox.RdfFormat.RDF_XML,
+                "jsonld": ox.RdfFormat.JSON_LD}
+FORMATS = ("turtle", "nt", "jsonld", "xml", "json", "yaml", "csv")
+#: The largest input file read at once (bounded parse).
+MAX_FILE_BYTES = 512 * 1024 * 1024
+
+_CSV_FIXED = {"id", "name", "developer", "date", "source", "huggingface", "wikidata", "links", "as_of",
+              "checked", "dataset"}
+_CSV_SUFFIXES = ("_license", "_url", "_source", "_as_of")
+
+
+def guess_format(path: Path) -> str:
+    """The format of ``path`` from its extension."""
+    fmt = EXTENSIONS.get(path.suffix.lower())
+    if fmt is None:
+        raise UnreadableInputError(
+            str(path), f"unknown file extension {path.suffix or '(none)'!r}; expected one of "
+            + ", ".join(sorted(EXTENSIONS))
+        )
+    return fmt
+
+
+def read_text(path: Path) -> str:
+    """The file as UTF-8 text, or a clear error for a missing, empty, binary or mis-encoded file."""
+    name = str(path)
+    try:
+        if path.is_dir():
+            raise UnreadableInputError(name, "is a directory, not a record file")
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise UnreadableInputError(name, f"file is larger than {MAX_FILE_BYTES // 2**20} MiB")
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise UnreadableInputError(name, "no such file") from None
+    except PermissionError:
+        raise UnreadableInputError(name, "permission denied") from None
+    except OSError as exc:
+        raise UnreadableInputError(name, f"cannot read: {exc.strerror or exc}") from None
+    if not data.strip():
+        raise UnreadableInputError(name, "the file is empty")
+    if b"\x00" in data[:8192]:
+        raise UnreadableInputError(name, "binary data (NUL bytes), not a text record file")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise UnreadableInputError(
+            name, f"not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start})", line=line
+        ) from None
+    return text
+
+
+def read_file(path: str | Path, format: str | None = None) -> RecordSet:
+    """Read one record file; ``format`` is guessed from the extension when not given."""
+    path = Path(path)
+    fmt = format or guess_format(path)
+    if fmt not in FORMATS:
+        raise UnreadableInputError(str(path), f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
+    text = read_text(path)
+    if fmt == "csv":
+        return read_csv_text(text, str(path))
+    if fmt in ("json", "yaml"):
+        data = load_json_or_yaml(text, str(path), fmt)
+        if fmt == "json" and isinstance(data, Mapping) and "@context" in data:
+            return read_rdf_text(text, str(path), "jsonld")
+        return read_plain(data, str(path))
+    return read_rdf_text(text, str(path), fmt)
+
+
+def read_files(paths: Iterable[str | Path], format: str | None = None) -> RecordSet:
+    """Read several record files into one set (for example a dataset split over files)."""
+    result = RecordSet()
+    for path in paths:
+        result.extend(read_file(path, format))
+    return result
+
+
+# --- RDF ---------------------------------------------------------------------------------------
+
+_DOCTYPE = re.compile(r"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
+
+
+def local_context() -> dict[str, Any]:
+    """The project's JSON-LD context (shipped with the package; never fetched)."""
+    return json.loads((resource_dir("data") / "context.jsonld").read_text(encoding="utf-8"))["@context"]
+
+
+def _inline_contexts(node: Any, file: str) -> Any:
+    """Replace references to the project's context by its content; refuse any other remote context."""
+    if isinstance(node, list):
+        return [_inline_contexts(n, file) for n in node]
+    if not isinstance(node, dict):
+        return node
+    out = {}
+    for key, value in node.items():
+        if key == "@context":
+            out[key] = _resolve_context(value, file)
+        else:
+            out[key] = _inline_contexts(value, file)
+    return out
+
+
+def _resolve_context(value: Any, file: str) -> Any:
+    if isinstance(value, list):
+        return [_resolve_context(v, file) for v in value]
+    if isinstance(value, str):
+        if value.rstrip("#") in (CONTEXT_IRI, "context.jsonld"):
+            return local_context()
+        raise UnreadableInputError(
+            file, f"remote JSON-LD context {value!r} is not fetched; inline it or use {CONTEXT_IRI}"
+        )
+    return value
+
+
+def read_rdf_text(text: str, file: str, fmt: str) -> RecordSet:
+    """Parse Turtle, N-Triples, RDF/XML or JSON-LD with pyoxigraph (no network, no entities)."""
+    if fmt == "xml":
+        match = _DOCTYPE.search(text)
+        if match:
+            line = text.count("\n", 0, match.start()) + 1
+            raise UnreadableInputError(
+                file, "RDF/XML with a DOCTYPE or entity declarations is refused (entity expansion)", line=line
+            )
+    if fmt == "jsonld":
+        try:
+            doc = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise UnreadableInputError(file, f"JSON syntax error: {exc.msg}", line=exc.lineno) from None
+        text = json.dumps(_inline_contexts(doc, file))
+    try:
+        quads = list(ox.parse(text, format=_RDF_FORMATS[fmt], base_iri=Path(file).resolve().as_uri()))
+    except SyntaxError as exc:
+        message = str(exc).replace("Parser error at ", "syntax error at ")
+        raise UnreadableInputError(file, message, line=getattr(exc, "lineno", None)) from None
+    except (ValueError, OSError) as exc:
+        raise UnreadableInputError(file, f"cannot parse as {fmt}: {exc}") from None
+    result = RecordSet(files=[file])
+    result.triples = [q.triple for q in quads]
+    for subject in result.models():
+        result.locations[(subject, None)] = Location(file)
+    return result
+
+
+# --- JSON and YAML ------------------------------------------------------------------------------
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """A safe YAML loader (no Python objects, no aliases bomb beyond PyYAML's own checks)."""
+
+
+def load_json_or_yaml(text: str, file: str, fmt: str) -> Any:
+    """Parse JSON or YAML, with the line of a syntax error."""
+    if fmt == "json":
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise UnreadableInputError(file, f"JSON syntax error: {exc.msg}", line=exc.lineno) from None
+    try:
+        return yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - SafeLoader subclass
+    except yaml.MarkedYAMLError as exc:
+        line = exc.problem_mark.line + 1 if exc.problem_mark else None
+        raise UnreadableInputError(file, f"YAML syntax error: {exc.problem}", line=line) from None
+    except yaml.YAMLError as exc:
+        raise UnreadableInputError(file, f"YAML error: {exc}") from None
+
+
+def plain_records(data: Any, file: str) -> list[Mapping[str, Any]]:
+    """The list of record objects in a parsed JSON/YAML document."""
+    if isinstance(data, Mapping) and isinstance(data.get("models"), list):
+        data = data["models"]
+    if isinstance(data, Mapping):
+        data = [data]
+    if not isinstance(data, list):
+        raise UnreadableInputError(file, "expected a record object, a list of records or {'models': [...]}")
+    for n, item in enumerate(data, start=1):
+        if not isinstance(item, Mapping):
+            raise UnreadableInputError(file, f"record {n} is a {type(item).__name__}, expected an object")
+    return data
+
+
+def read_plain(data: Any, file: str) -> RecordSet:
+    """JSON/YAML records as a ``RecordSet``."""
+    result = RecordSet(files=[file])
+    for index, record in enumerate(plain_records(data, file)):
+        result.triples.extend(record_to_triples(record, index=index, file=file, locations=result.locations))
+    return result
+
+
+# --- CSV -----------------------------------------------------------------------------------------
+
+
+def csv_field(column: str) -> tuple[str, str | None] | None:
+    """The field a CSV column fills: ``("name", None)``, ``("weights", "license")``; None if unknown."""
+    if column in _CSV_FIXED:
+        return column, None
+    if column in ARTIFACTS:
+        return column, "availability"
+    for suffix in _CSV_SUFFIXES:
+        if column.endswith(suffix) and column[: -len(suffix)] in ARTIFACTS:
+            return column[: -len(suffix)], suffix[1:]
+    return None
+
+
+def read_csv_text(text: str, file: str) -> RecordSet:
+    """The CSV of DESIGN section 4, one row per model; row numbers count the header as line 1."""
+    result = RecordSet(files=[file])
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader)
+    except (StopIteration, csv.Error) as exc:
+        raise UnreadableInputError(file, f"no CSV header: {exc}", line=1) from None
+    header = [h.strip() for h in header]
+    if "id" not in header:
+        raise UnreadableInputError(file, "the CSV header has no 'id' column", line=1)
+    dupes = sorted({h for h in header if header.count(h) > 1})
+    if dupes:
+        raise UnreadableInputError(file, f"duplicate column(s) in the header: {', '.join(dupes)}", line=1)
+    fields = [csv_field(h) for h in header]
+    unknown = [h for h, f in zip(header, fields, strict=True) if f is None and h]
+    if unknown:
+        result.unknown_columns[file] = unknown
+    index = 0
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            raise UnreadableInputError(file, f"CSV error: {exc}", line=reader.line_num) from None
+        line = reader.line_num
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) != len(header):
+            raise UnreadableInputError(
+                file, f"row has {len(row)} cells, the header has {len(header)} columns", line=line
+            )
+        record: dict[str, Any] = {}
+        columns: dict[str, str] = {}
+        artifacts: dict[str, dict[str, str]] = {}
+        for column, target, cell in zip(header, fields, row, strict=True):
+            value = cell.strip()
+            if target is None or value == "":
+                continue
+            name, part = target
+            if part is None:
+                record[name] = value
+                columns[name] = column
+            else:
+                artifacts.setdefault(name, {})[part] = value
+                columns[name if part == "availability" else f"{name}.{part}"] = column
+        for slug in artifacts:
+            columns.setdefault(slug, slug)
+        if artifacts:
+            record["artifacts"] = artifacts
+        result.triples.extend(
+            record_to_triples(record, index=index, file=file, row=line, columns=columns,
+                              locations=result.locations)
+        )
+        index += 1
+    return result
+
+
+__all__ = ["read_file", "read_files", "guess_format", "FORMATS", "MODEL_FIELDS", "CONTEXT_IRI"]

@@ -1,0 +1,123 @@
+"""Write records in every format of DESIGN section 4 (RDF, JSON, YAML and the CSV)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable
+from typing import Any, TextIO
+
+import pyoxigraph as ox
+import yaml
+
+from kg.records.model import RecordSet
+from kg.records.rdf_to_plain import records_from_triples
+from kg.vocab import ARTIFACTS
+
+PREFIXES = {
+    "aio": "https://w3id.org/ai-openness/ontology#",
+    "model": "https://w3id.org/ai-openness/model/",
+    "aiol": "https://w3id.org/ai-openness/license/",
+    "spdx": "http://spdx.org/licenses/",
+    "dcterms": "http://purl.org/dc/terms/",
+    "schema": "https://schema.org/",
+    "prov": "http://www.w3.org/ns/prov#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+}
+WRITE_FORMATS = ("turtle", "nt", "jsonld", "xml", "csv", "json", "yaml")
+_OX_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "xml": ox.RdfFormat.RDF_XML}
+
+
+def csv_columns(records: list[dict[str, Any]]) -> list[str]:
+    """The CSV header for ``records``: fixed columns, then the artifact columns that are used."""
+    used = {slug for r in records for slug in (r.get("artifacts") or {})}
+    parts = {(slug, part) for r in records for slug, c in (r.get("artifacts") or {}).items()
+             for claim in (c if isinstance(c, list) else [c]) for part in claim}
+    columns = ["id", "name", "developer", "date"]
+    for slug in ARTIFACTS:
+        if slug in used:
+            columns.append(slug)
+            columns.extend(f"{slug}_{p}" for p in ("license", "url", "source", "as_of") if (slug, p) in parts)
+    columns.extend(["source", "huggingface", "wikidata"])
+    for extra in ("links", "as_of", "checked", "dataset"):
+        if any(extra in r for r in records):
+            columns.append(extra)
+    return columns
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return ";".join(str(v) for v in value)
+    return str(value)
+
+
+def write_csv(records: list[dict[str, Any]], out: TextIO) -> None:
+    """One row per model; an artifact with several claims keeps only the first (CSV has one cell)."""
+    columns = csv_columns(records)
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(columns)
+    for rec in records:
+        row: dict[str, Any] = {k: v for k, v in rec.items() if k != "artifacts"}
+        for slug, claims in (rec.get("artifacts") or {}).items():
+            claim = claims[0] if isinstance(claims, list) else claims
+            row[slug] = claim.get("availability")
+            for part in ("license", "url", "source", "as_of"):
+                if part in claim:
+                    row[f"{slug}_{part}"] = claim[part]
+        writer.writerow([_cell(row.get(c)) for c in columns])
+
+
+def serialize_triples(triples: Iterable[ox.Triple], fmt: str) -> str:
+    """Triples as Turtle, N-Triples, RDF/XML or JSON-LD (compacted with the project's context)."""
+    if fmt in _OX_FORMATS:
+        data = ox.serialize(list(triples), format=_OX_FORMATS[fmt],
+                            prefixes=PREFIXES if fmt == "turtle" else None)
+        return data.decode("utf-8")
+    if fmt == "jsonld":
+        import rdflib
+
+        from kg.records.model import to_rdflib
+        from kg.records.readers import CONTEXT_IRI, local_context
+
+        g = rdflib.Graph()
+        for t in triples:
+            g.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
+        doc = json.loads(g.serialize(format="json-ld", context=local_context(), auto_compact=True))
+        doc["@context"] = CONTEXT_IRI
+        return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    raise ValueError(f"unknown RDF format {fmt!r}")
+
+
+def write(data: RecordSet | Iterable[ox.Triple] | list[dict[str, Any]], fmt: str, out: TextIO) -> None:
+    """Write records (a RecordSet, triples or plain records) to ``out`` in ``fmt``."""
+    if isinstance(data, list) and data and isinstance(data[0], dict):
+        from kg.records.plain import records_to_recordset
+
+        data = records_to_recordset(data)
+    triples = data.triples if isinstance(data, RecordSet) else list(data)
+    if fmt in ("turtle", "nt", "xml", "jsonld"):
+        out.write(serialize_triples(triples, fmt))
+        return
+    records = records_from_triples(triples)
+    if fmt == "csv":
+        write_csv(records, out)
+    elif fmt == "json":
+        json.dump(records, out, indent=2, ensure_ascii=False)
+        out.write("\n")
+    elif fmt == "yaml":
+        yaml.safe_dump(records, out, sort_keys=False, allow_unicode=True)
+    else:
+        raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(WRITE_FORMATS)}")
+
+
+def to_string(data: RecordSet | Iterable[ox.Triple] | list[dict[str, Any]], fmt: str) -> str:
+    """``write`` into a string."""
+    buf = io.StringIO()
+    write(data, fmt, buf)
+    return buf.getvalue()
