@@ -1,0 +1,195 @@
+"""The fast rule path: category, MOF class and the ten dimensions of every model, with reasons."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import pyoxigraph as ox
+import rdflib
+from rdflib import OWL
+from rdflib.collection import Collection
+from rdflib.term import Node, URIRef
+
+from kg.ontology import ontology_graph
+from kg.reasoner import explain
+from kg.reasoner.axioms import Compiled, Compiler, compile_ontology
+from kg.reasoner.facts import ModelFacts, collect_facts
+from kg.vocab import AIO, CATEGORIES, DIMENSIONS, INFERRED_GRAPH, MOF_CLASSES, local_name
+
+_MOF_ORDER = [str(AIO.MOFClassIII), str(AIO.MOFClassII), str(AIO.MOFClassI)]
+
+
+@dataclass
+class Classification:
+    """One model's category, MOF class and dimension values, with the reasons for them."""
+
+    id: str
+    iri: str
+    name: str
+    category: str
+    mof_class: str | None
+    dimensions: dict[str, str]
+    reasons: list[str]
+    conflicts: list[str] = field(default_factory=list)
+    deciding: dict[str, str] = field(default_factory=dict)
+
+    def as_json(self) -> dict[str, Any]:
+        """The object ``classify --format json`` prints (DESIGN section 5)."""
+        d = asdict(self)
+        d.pop("deciding")
+        return d
+
+
+class RulePath:
+    """A compiled ontology, ready to classify models."""
+
+    def __init__(self, graph: rdflib.Graph):
+        self.graph = graph
+        self.compiler = Compiler(graph)
+        self.compiled: Compiled = compile_ontology(graph)
+
+    def classify(self, facts: ModelFacts) -> Classification:
+        """Classify one model from its deciding claims."""
+        c = self.compiled
+        matched = [iri for iri, pred in c.categories.items() if pred(facts)]
+        category_iri = matched[0] if len(matched) == 1 else None
+        category = CATEGORIES[URIRef(category_iri)] if category_iri else "unclassified"
+        implied = c.dimensions.get(category_iri or "", {})
+        dims = {local_name(str(p)): local_name(implied[str(p)]) for p in DIMENSIONS if str(p) in implied}
+        mof = None
+        for iri in _MOF_ORDER:
+            if c.mof_classes[iri](facts):
+                mof = MOF_CLASSES[URIRef(iri)]
+        reasons = [explain.category_reason(category, facts)]
+        if len(matched) > 1:
+            reasons.append("inconsistent: the claims satisfy " + " and ".join(CATEGORIES[URIRef(m)] for m in matched))
+        if dims:
+            reasons.append(f"dimensions: the values the ontology gives every {category} model")
+        next_cls = _MOF_ORDER[0] if mof is None else {"III": _MOF_ORDER[1], "II": _MOF_ORDER[2]}.get(mof)
+        missing = self.missing(next_cls, facts) if next_cls else []
+        reasons.append(explain.mof_reason(mof, missing))
+        conflicts = explain.conflict_reasons(facts)
+        reasons.extend(conflicts)
+        return Classification(
+            id=facts.id or local_name(facts.iri), iri=facts.iri, name=facts.name or facts.id,
+            category=category, mof_class=mof, dimensions=dims, reasons=reasons, conflicts=conflicts,
+            deciding={k: claim.release for k, claim in facts.deciding.items()},
+        )
+
+    def missing(self, cls_iri: str, facts: ModelFacts) -> list[str]:
+        """The required components of ``cls_iri`` that the model does not meet, and why."""
+        g = self.graph
+        out: list[str] = []
+        expr = self.compiled.expressions[cls_iri]
+        for part in Collection(g, g.value(expr, OWL.intersectionOf)):
+            if isinstance(part, URIRef):
+                continue  # AIModel, or the class below (cumulative)
+            if self.compiler.compile(part)(facts):
+                continue
+            for kind in artifact_kinds(g, part):
+                claim = facts.deciding.get(kind)
+                if claim is None or claim.availability is None:
+                    why = "not stated"
+                elif claim.availability not in explain._AVAILABLE:
+                    why = explain._VALUES.get(claim.availability, claim.availability).replace("-", " ")
+                elif not claim.licences:
+                    why = "no licence given"
+                else:
+                    why = "licence " + ", ".join(explain.licence_text(x, facts) for x in claim.licences) + " not open"
+                out.append(f"{explain.kind_label(kind)} ({why})")
+        return out
+
+
+def artifact_kinds(g: rdflib.Graph, expr: Node) -> list[str]:
+    """The artifact kinds a class expression names (``aio:artifact owl:hasValue K``), in order."""
+    if isinstance(expr, URIRef):
+        return []
+    if g.value(expr, OWL.onProperty) == AIO.artifact:
+        value = g.value(expr, OWL.hasValue)
+        return [str(value)] if value is not None else []
+    kinds: list[str] = []
+    for key in (OWL.intersectionOf, OWL.unionOf):
+        lst = g.value(expr, key)
+        if lst is not None:
+            for member in Collection(g, lst):
+                kinds.extend(artifact_kinds(g, member))
+    filler = g.value(expr, OWL.someValuesFrom)
+    if filler is not None:
+        kinds.extend(artifact_kinds(g, filler))
+    return kinds
+
+
+def _licences(models: Mapping[str, ModelFacts]) -> set[URIRef]:
+    return {URIRef(lic) for m in models.values() for cs in m.claims.values() for c in cs for lic in c.licences
+            if not lic.startswith("_:")}
+
+
+def classify_facts(models: Mapping[str, ModelFacts]) -> list[Classification]:
+    """Classify grouped facts (the step ``bench/classify.py`` times as inference)."""
+    path = RulePath(ontology_graph(_licences(models)))
+    return [path.classify(f) for f in models.values()]
+
+
+def classify_triples(triples: Iterable[Any]) -> list[Classification]:
+    """Classify the models described by record triples (pyoxigraph terms)."""
+    return classify_facts(collect_facts(triples))
+
+
+def classify_records(records: Iterable[Mapping[str, Any]]) -> list[Classification]:
+    """Classify plain records (JSON/YAML/CSV-shaped dicts)."""
+    from kg.records import records_to_recordset
+
+    return classify_triples(records_to_recordset(list(records)).triples)
+
+
+def store_triples(store: ox.Store, graph: ox.NamedNode | None = None) -> Iterable[ox.Quad]:
+    """The record quads of a store (one graph, or all graphs except the inferred one)."""
+    inferred = ox.NamedNode(str(INFERRED_GRAPH))
+    for quad in store.quads_for_pattern(None, None, None, graph):
+        if quad.graph_name != inferred:
+            yield quad
+
+
+def classify_store(store: ox.Store, graph: ox.NamedNode | None = None) -> list[Classification]:
+    """Classify every model in a pyoxigraph store."""
+    return classify_triples(store_triples(store, graph))
+
+
+def inferred_quads(results: Iterable[Classification]) -> list[ox.Quad]:
+    """The statements the reasoner adds: category and MOF types, dimension values, deciding releases."""
+    g = ox.NamedNode(str(INFERRED_GRAPH))
+    rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    by_category = {v: str(k) for k, v in CATEGORIES.items()}
+    by_mof = {v: str(k) for k, v in MOF_CLASSES.items()}
+    explanation = ox.NamedNode(str(AIO) + "explanation")
+    deciding = ox.NamedNode(str(AIO.decidingRelease))
+    ns = str(AIO)
+    quads: list[ox.Quad] = []
+    for r in results:
+        m = ox.NamedNode(r.iri) if not r.iri.startswith("_:") else ox.BlankNode(r.iri[2:])
+        if r.category in by_category:
+            quads.append(ox.Quad(m, rdf_type, ox.NamedNode(by_category[r.category]), g))
+        if r.mof_class:
+            order = ["III", "II", "I"]
+            for cls in order[: order.index(r.mof_class) + 1]:
+                quads.append(ox.Quad(m, rdf_type, ox.NamedNode(by_mof[cls]), g))
+        for prop, value in r.dimensions.items():
+            quads.append(ox.Quad(m, ox.NamedNode(ns + prop), ox.NamedNode(ns + value), g))
+        for release in r.deciding.values():
+            node = ox.NamedNode(release) if not release.startswith("_:") else ox.BlankNode(release[2:])
+            quads.append(ox.Quad(m, deciding, node, g))
+        for reason in r.reasons:
+            quads.append(ox.Quad(m, explanation, ox.Literal(reason), g))
+    return quads
+
+
+def materialise(store: ox.Store) -> int:
+    """Replace the store's inferred graph with fresh inferences; returns the number of statements."""
+    results = classify_store(store)
+    quads = inferred_quads(results)
+    g = ox.NamedNode(str(INFERRED_GRAPH))
+    store.clear_graph(g) if store.contains_named_graph(g) else None
+    store.extend(quads)
+    return len(quads)

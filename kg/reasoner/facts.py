@@ -1,0 +1,134 @@
+"""Per-model facts read from record triples, and the choice of the deciding claim per artifact.
+
+Records may carry several claims about one artifact (imported from several sources). Both stay in the
+graph with their sources; the classifier decides on one per artifact, by the rule in ``deciding_claim``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pyoxigraph as ox
+
+from kg.records import plain as P
+from kg.vocab import AIO
+
+KNOWN_AVAILABILITY = {str(AIO.Public), str(AIO.Gated), str(AIO.NotReleased)}
+_WANTED = {
+    P.RDF_TYPE.value, P.P_ID.value, P.P_NAME.value, P.P_DEVELOPER.value, P.P_SOURCE.value, P.P_AS_OF.value,
+    P.P_CHECKED.value, P.P_RELEASE.value, P.P_ARTIFACT.value, P.P_AVAILABILITY.value, P.P_LICENSE.value,
+    P.P_URL.value, P.RDFS_LABEL.value, P.P_ISSUED.value,
+}
+
+
+@dataclass
+class Claim:
+    """One release statement: an artifact's availability and licence, with its evidence."""
+
+    release: str
+    kind: str
+    availability: str | None = None
+    licences: list[str] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+    urls: list[str] = field(default_factory=list)
+    as_of: str | None = None
+
+    @property
+    def known(self) -> bool:
+        """Whether the claim states a definite availability (public, gated or not-released)."""
+        return self.availability in KNOWN_AVAILABILITY
+
+
+@dataclass
+class ModelFacts:
+    """What the records say about one model, with the deciding claim per artifact kind."""
+
+    iri: str
+    id: str = ""
+    name: str = ""
+    developer: str = ""
+    sources: list[str] = field(default_factory=list)
+    as_of: str | None = None
+    checked: str | None = None
+    claims: dict[str, list[Claim]] = field(default_factory=dict)
+    deciding: dict[str, Claim] = field(default_factory=dict)
+    labels: dict[str, str] = field(default_factory=dict)
+
+    def conflicts(self) -> dict[str, list[Claim]]:
+        """Artifact kinds whose claims state different definite availabilities."""
+        out = {}
+        for kind, claims in self.claims.items():
+            if len({c.availability for c in claims if c.known}) > 1:
+                out[kind] = claims
+        return out
+
+
+def deciding_claim(claims: list[Claim], model: ModelFacts) -> Claim:
+    """The claim the classifier uses: definite over unknown, then the most recent as-of, then first given.
+
+    A hand-checked record's own claims carry the record's as-of date, so a fresh hand check wins over an
+    older import; equal dates keep the order the sources were given in.
+    """
+    def rank(item: tuple[int, Claim]) -> tuple[int, str, int]:
+        index, claim = item
+        return (1 if claim.known else 0, claim.as_of or model.as_of or "", -index)
+
+    return max(enumerate(claims), key=rank)[1]
+
+
+def _key(term: Any) -> str:
+    return term.value if not isinstance(term, ox.BlankNode) else f"_:{term.value}"
+
+
+def collect_facts(triples: Iterable[Any]) -> dict[str, ModelFacts]:
+    """Group triples (anything with subject/predicate/object pyoxigraph terms) into per-model facts."""
+    models: dict[str, ModelFacts] = {}
+    releases: dict[str, Claim] = {}
+    model_of_release: dict[str, str] = {}
+    props: dict[str, dict[str, list[str]]] = {}
+    labels: dict[str, str] = {}
+    for t in triples:
+        p = t.predicate.value
+        if p not in _WANTED:
+            continue
+        s = _key(t.subject)
+        o = t.object
+        if p == P.RDF_TYPE.value:
+            if o.value == P.C_MODEL.value:
+                models.setdefault(s, ModelFacts(iri=s))
+            continue
+        if p == P.P_RELEASE.value:
+            model_of_release[_key(o)] = s
+            models.setdefault(s, ModelFacts(iri=s))
+            continue
+        if p == P.RDFS_LABEL.value:
+            labels[s] = o.value
+            continue
+        props.setdefault(s, {}).setdefault(p, []).append(_key(o))
+    for release, model in model_of_release.items():
+        rp = props.get(release, {})
+        kinds = rp.get(P.P_ARTIFACT.value)
+        if not kinds:
+            continue
+        avail = rp.get(P.P_AVAILABILITY.value)
+        releases[release] = Claim(
+            release=release, kind=kinds[0], availability=avail[0] if avail else None,
+            licences=rp.get(P.P_LICENSE.value, []), sources=rp.get(P.P_SOURCE.value, []),
+            urls=rp.get(P.P_URL.value, []), as_of=(rp.get(P.P_AS_OF.value) or [None])[0],
+        )
+        models[model].claims.setdefault(kinds[0], []).append(releases[release])
+    for iri, facts in models.items():
+        mp = props.get(iri, {})
+        facts.id = (mp.get(P.P_ID.value) or [""])[0]
+        facts.name = (mp.get(P.P_NAME.value) or [facts.id])[0]
+        facts.developer = (mp.get(P.P_DEVELOPER.value) or [""])[0]
+        facts.sources = mp.get(P.P_SOURCE.value, [])
+        facts.as_of = (mp.get(P.P_AS_OF.value) or [None])[0]
+        facts.checked = (mp.get(P.P_CHECKED.value) or [None])[0]
+        facts.labels = labels
+        for kind, claims in facts.claims.items():
+            claims.sort(key=lambda c: c.release)
+            facts.deciding[kind] = claims[0] if len(claims) == 1 else deciding_claim(claims, facts)
+    return models
