@@ -162,12 +162,36 @@ def test_license_typing_triples() -> None:
     assert (LICENSE["openmdw-1.0"], RDF.type, AIO.OpenDataLicense) in graph
 
 
-REQUIRED_KG_IDS = (
-    "llama2 llama3 llama3.1 llama3.2 llama3.3 llama4 gemma openrail openrail++ creativeml-openrail-m "
-    "bigscience-openrail-m bigscience-bloom-rail-1.0 deepseek qwen qwen-research tongyi-qianwen falcon-180b "
-    "tii-falcon-2.0 mistral-research mistral-non-production yi glm-4 nvidia-open-model jamba-open-model "
-    "dbrx-open-model openmdw-1.0 proprietary other"
-).split()
+REQUIRED_KG_IDS = [
+    "llama2",
+    "llama3",
+    "llama3.1",
+    "llama3.2",
+    "llama3.3",
+    "llama4",
+    "gemma",
+    "openrail",
+    "openrail++",
+    "creativeml-openrail-m",
+    "bigscience-openrail-m",
+    "bigscience-bloom-rail-1.0",
+    "deepseek",
+    "qwen",
+    "qwen-research",
+    "tongyi-qianwen",
+    "falcon-180b",
+    "tii-falcon-2.0",
+    "mistral-research",
+    "mistral-non-production",
+    "yi",
+    "glm-4",
+    "nvidia-open-model",
+    "jamba-open-model",
+    "dbrx-open-model",
+    "openmdw-1.0",
+    "proprietary",
+    "other",
+]
 
 
 def test_licenses_ttl_individuals_are_complete() -> None:

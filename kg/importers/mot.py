@@ -26,6 +26,7 @@ import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import quote
 
 import yaml
 
@@ -168,9 +169,7 @@ def record_from_mot(
     return record
 
 
-def read_mot_file(
-    path: str | Path, *, source: str | None = None, unlisted: Unlisted = "not-released"
-) -> dict:
+def read_mot_file(path: str | Path, *, source: str | None = None, unlisted: Unlisted = "not-released") -> dict:
     """The record of one MOT YAML file; ``source`` defaults to the file's URL in the MOT repository.
 
     Raises ``UnreadableInputError`` (naming the file) for a missing file, bad YAML or no MOT record.
@@ -188,7 +187,7 @@ def read_mot_file(
         problem = getattr(exc, "problem", None) or str(exc)
         raise UnreadableInputError(str(path), f"not valid YAML: {problem}", line=line) from None
     try:
-        return record_from_mot(data, source=source or MOT_MODELS_URL + path.name, unlisted=unlisted)
+        return record_from_mot(data, source=source or MOT_MODELS_URL + quote(path.name), unlisted=unlisted)
     except ValueError as exc:
         raise UnreadableInputError(str(path), str(exc)) from None
 
