@@ -1,0 +1,144 @@
+"""Validate model records against the project's SHACL shapes (and a user's own).
+
+>>> from kg.records.plain import records_to_recordset
+>>> report = validate(records_to_recordset([{"id": "m", "name": "M", "developer": "D",
+...     "source": ["https://example.org"], "artifacts": {"weights": "maybe"}}]))
+>>> [r.message for r in report.results]
+["weights: 'maybe' is not an availability; use public, gated, not-released or unknown"]
+
+Records are independent except for their ids, so the fast engine needs no graph store: it indexes the
+triples by predicate once and checks each focus node by dictionary look-ups. Shapes outside its SHACL
+Core subset are handed to pySHACL whole.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+from itertools import chain
+from pathlib import Path
+
+import pyoxigraph as ox
+import rdflib
+
+from kg.records.model import RecordSet, to_rdflib
+from kg.validation import engine as fast
+from kg.validation.pyshacl_run import run_pyshacl
+from kg.validation.report import SEVERITIES, Locator, Report, Result
+from kg.validation.shapes import SHP, Shape, ShapeSet, compile_shapes, our_shapes_graph, parse_shapes
+from kg.vocab import AIO
+
+__all__ = ["Report", "Result", "licence_typing", "our_shapes", "validate"]
+
+_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+_MODEL = ox.NamedNode(str(AIO.AIModel))
+_LICENSE_CLASS = ox.NamedNode(str(AIO.License))
+_LICENSE = ox.NamedNode("http://purl.org/dc/terms/license")
+_IDENTIFIER = ox.NamedNode("http://purl.org/dc/terms/identifier")
+
+
+@lru_cache(maxsize=1)
+def our_shapes() -> ShapeSet:
+    """The project's shapes, parsed and compiled once per process."""
+    return compile_shapes(our_shapes_graph())
+
+
+def licence_typing(triples: Iterable[ox.Triple]) -> list[ox.Triple]:
+    """``<licence> a aio:License`` for each licence IRI of the data that is SPDX or known to the KG.
+
+    This is the closed-world knowledge ``shp:ReleaseLicenseKnown`` checks with ``sh:class``.
+    """
+    from kg.licenses import known_license
+
+    iris = {t.object for t in triples if t.predicate == _LICENSE and isinstance(t.object, ox.NamedNode)}
+    return [ox.Triple(iri, _TYPE, _LICENSE_CLASS) for iri in sorted(iris, key=lambda n: n.value)
+            if known_license(rdflib.URIRef(iri.value))]
+
+
+def data_graph(records: RecordSet) -> rdflib.Graph:
+    """The graph plain pySHACL validates: the records plus the licence typing."""
+    graph = records.graph()
+    for t in licence_typing(records.triples):
+        graph.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
+    return graph
+
+
+def validate(
+    records: RecordSet,
+    extra_shapes: Sequence[str | Path] = (),
+    fail_on: str = "Violation",
+    engine: str = "auto",
+) -> Report:
+    """Validate ``records``; ``engine`` is ``auto`` (fast where it can) or ``pyshacl`` (pySHACL only)."""
+    if fail_on not in SEVERITIES:
+        raise ValueError(f"fail_on must be one of {SEVERITIES}")
+    ours = our_shapes()
+    shape_sets = [ours]
+    if extra_shapes:
+        shape_sets.append(compile_shapes(parse_shapes([Path(p) for p in extra_shapes])))
+    index = fast.Index(chain(records.triples, licence_typing(records.triples)))
+    locator = Locator(records, index)
+    results: list[Result] = []
+    graph: rdflib.Graph | None = None
+    for shape_set in shape_sets:
+        if engine == "pyshacl" or shape_set.unsupported:
+            graph = graph if graph is not None else data_graph(records)
+            results.extend(_from_pyshacl(shape_set, graph, locator))
+        else:
+            for raw in fast.validate(shape_set.shapes, index):
+                results.append(_located(locator, raw.shape, raw.focus, raw.path, raw.value, raw.shape.severity,
+                                        raw.component))
+    results.extend(_record_results(records, ours, locator, {(r.focus, r.shape) for r in results}))
+    order = {node: i for i, node in enumerate(_models(records))}
+    results.sort(key=lambda r: (order.get(r.record, len(order)), r.file or "", r.row or 0,
+                                SEVERITIES.index(r.severity) if r.severity in SEVERITIES else 9,
+                                r.column or "", r.message))
+    return Report(results=results, records=len(order), files=list(records.files), fail_on=fail_on)
+
+
+def _located(locator: Locator, shape: Shape | None, focus, path, value, severity: str, component,
+             fallback: str = "", origin: str = "shacl") -> Result:
+    result = Result(severity=severity, focus=focus, path=path, value=value,
+                    message=locator.message(shape, focus, value, fallback), shape=shape.node if shape else None,
+                    component=component, origin=origin)
+    return locator.locate(result, shape)
+
+
+def _from_pyshacl(shape_set: ShapeSet, graph: rdflib.Graph, locator: Locator) -> list[Result]:
+    found, _report = run_pyshacl(graph, shape_set.graph)
+    out = []
+    for r in found:
+        shape = shape_set.all_shapes.get(r.shape)
+        fallback = r.messages[0] if r.messages else "the value does not conform"
+        if shape is not None and not shape.messages:
+            shape = None
+        out.append(_located(locator, shape, r.focus, r.path, r.value, r.severity, r.component, fallback))
+    return out
+
+
+def _models(records: RecordSet) -> list[ox.NamedNode | ox.BlankNode]:
+    seen: dict[ox.NamedNode | ox.BlankNode, None] = {}
+    for t in records.triples:
+        if t.predicate == _TYPE and t.object == _MODEL:
+            seen.setdefault(t.subject, None)
+    return list(seen)
+
+
+def _record_results(records: RecordSet, ours: ShapeSet, locator: Locator, reported: set) -> list[Result]:
+    """What only the records as read show: one id used by two records that became one RDF node, and CSV
+    columns that name no field."""
+    out: list[Result] = []
+    unique = ours.all_shapes.get(ox.NamedNode(str(SHP.ModelIdUnique)))
+    counts = Counter(t.subject for t in records.triples if t.predicate == _TYPE and t.object == _MODEL)
+    for node, n in counts.items():
+        if n > 1 and unique is not None and (node, unique.node) not in reported:
+            out.append(_located(locator, unique, node, unique.path, None, unique.severity,
+                                ox.NamedNode("http://www.w3.org/ns/shacl#MaxCountConstraintComponent"),
+                                origin="records"))
+    for file, columns in getattr(records, "unknown_columns", {}).items():
+        for column in columns:
+            out.append(Result(severity="Warning", focus=None, path=None, value=ox.Literal(column),
+                              message=f"column '{column}' names no field of the CSV form; it is ignored",
+                              file=file, row=1, column=column, origin="records"))
+    return out

@@ -1,0 +1,224 @@
+"""Validation results as people and programs read them: located at a record (and CSV cell) and worded.
+
+A result keeps the SHACL facts (focus node, path, value, severity, source shape and component) and
+adds the record's file, CSV row and column and a message with the value filled in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pyoxigraph as ox
+
+from kg.records.model import RecordSet, term_key
+from kg.validation.shapes import Path_, Shape
+from kg.vocab import AIO, ARTIFACT_SLUGS, LICENSE, SPDX, local_name
+
+SEVERITIES = ("Violation", "Warning", "Info")
+_RELEASE = ox.NamedNode(str(AIO.hasRelease))
+_ARTIFACT = ox.NamedNode(str(AIO.artifact))
+_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+_IDENTIFIER = ox.NamedNode("http://purl.org/dc/terms/identifier")
+_LICENSE = ox.NamedNode("http://purl.org/dc/terms/license")
+_SLUGS = {iri_str: slug for iri_str, slug in ((str(k), v) for k, v in ARTIFACT_SLUGS.items())}
+PREFIXES = {
+    "aio": "https://w3id.org/ai-openness/ontology#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "schema": "https://schema.org/",
+    "prov": "http://www.w3.org/ns/prov#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "shp": "https://w3id.org/ai-openness/shapes#",
+    "sh": "http://www.w3.org/ns/shacl#",
+}
+
+
+@dataclass
+class Result:
+    """One validation result, located and worded."""
+
+    severity: str
+    focus: Any
+    path: Path_ | None
+    value: Any
+    message: str
+    shape: Any = None
+    component: Any = None
+    file: str | None = None
+    row: int | None = None
+    column: str | None = None
+    #: The record (model node) the focus belongs to, for grouping.
+    record: Any = None
+    #: "shacl" for results of the shapes; "records" for what only the records as read show.
+    origin: str = "shacl"
+
+    def key(self) -> tuple[str, str, str, str]:
+        """(focus, path, severity, value) as strings: what the benchmark compares across engines."""
+        return (node_text(self.focus), path_text(self.path, full=True), self.severity,
+                node_text(self.value))
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "severity": self.severity,
+            "focus": node_text(self.focus) if self.focus is not None else None,
+            "path": path_text(self.path, full=True) or None,
+            "value": display(self.value) if self.value is not None else None,
+            "message": self.message,
+            "file": self.file,
+            "row": self.row,
+            "column": self.column,
+        }
+
+
+@dataclass
+class Report:
+    """All results of one validation run."""
+
+    results: list[Result] = field(default_factory=list)
+    records: int = 0
+    files: list[str] = field(default_factory=list)
+    fail_on: str = "Violation"
+
+    def count(self, severity: str) -> int:
+        return sum(1 for r in self.results if r.severity == severity)
+
+    @property
+    def violations(self) -> int:
+        return self.count("Violation")
+
+    @property
+    def warnings(self) -> int:
+        return self.count("Warning")
+
+    @property
+    def conforms(self) -> bool:
+        """No result at or above the ``fail_on`` severity (as pySHACL's ``allow_warnings`` mode)."""
+        threshold = SEVERITIES.index(self.fail_on)
+        return not any(SEVERITIES.index(r.severity) <= threshold for r in self.results
+                       if r.severity in SEVERITIES)
+
+
+def node_text(node: Any) -> str:
+    """An RDF term as a string: the IRI, ``_:id`` or the literal's text."""
+    if node is None:
+        return ""
+    if isinstance(node, ox.BlankNode):
+        return f"_:{node.value}"
+    return node.value
+
+
+def display(node: Any, labels: dict[Any, str] | None = None) -> str:
+    """A value as a person wrote it: a literal's text, a licence id, a free-text licence's name."""
+    if isinstance(node, ox.Literal):
+        return node.value
+    if isinstance(node, ox.BlankNode):
+        return (labels or {}).get(node, f"_:{node.value}")
+    if isinstance(node, ox.NamedNode):
+        for namespace in (str(SPDX), str(LICENSE)):
+            if node.value.startswith(namespace):
+                return node.value[len(namespace):]
+        return node.value
+    return str(node)
+
+
+def compact(iri: str) -> str:
+    for prefix, namespace in PREFIXES.items():
+        if iri.startswith(namespace):
+            return f"{prefix}:{iri[len(namespace):]}"
+    return f"<{iri}>"
+
+
+def path_text(path: Path_ | None, full: bool = False) -> str:
+    """A path in SPARQL property path syntax (``dcterms:identifier/^dcterms:identifier``).
+
+    ``full`` gives full IRIs (a bare IRI for a one-predicate path), as the JSON report does.
+    """
+    if path is None:
+        return ""
+    if isinstance(path, ox.NamedNode):
+        return path.value if full else compact(path.value)
+    return _step(path, full, top=True)
+
+
+def _step(path: Path_, full: bool, top: bool = False) -> str:
+    if isinstance(path, ox.NamedNode):
+        return f"<{path.value}>" if full else compact(path.value)
+    op, arg = path
+    if op == "^":
+        return "^" + _step(arg, full)
+    joined = op.join(_step(p, full) for p in arg)
+    return joined if top else f"({joined})"
+
+
+def _first_predicate(path: Path_ | None) -> ox.NamedNode | None:
+    if isinstance(path, ox.NamedNode):
+        return path
+    if isinstance(path, tuple) and path[0] == "/":
+        return _first_predicate(path[1][0])
+    return None
+
+
+class Locator:
+    """Finds each result's record, file, CSV row and column, and words its message."""
+
+    def __init__(self, records: RecordSet, index: Any):
+        self.records = records
+        self.index = index
+        self.labels: dict[Any, str] = {}
+
+    def label(self, node: Any) -> str:
+        if node not in self.labels:
+            found = self.index.objects(node, _LABEL) if isinstance(node, ox.BlankNode) else []
+            self.labels[node] = found[0].value if found else display(node)
+        return self.labels[node]
+
+    def record_of(self, focus: Any) -> Any:
+        if focus is None:
+            return None
+        owners = self.index.subjects(_RELEASE, focus)
+        return owners[0] if owners else focus
+
+    def artifact_slug(self, focus: Any) -> str | None:
+        kinds = self.index.objects(focus, _ARTIFACT)
+        if not kinds:
+            return None
+        kind = kinds[0]
+        return _SLUGS.get(kind.value) or (kind.value if isinstance(kind, ox.Literal) else local_name(kind.value))
+
+    def message(self, shape: Shape | None, focus: Any, value: Any, fallback: str) -> str:
+        text = (shape.messages[0] if shape is not None and shape.messages else fallback)
+        shown = self.label(value) if value is not None else ""
+        for var in ("{?value}", "{$value}"):
+            text = text.replace(var, shown)
+        for var in ("{?this}", "{$this}"):
+            text = text.replace(var, display(focus))
+        if shape is not None and _first_predicate(shape.path) == _LICENSE and isinstance(value, ox.NamedNode) \
+                and shape.severity == "Violation":
+            from kg.licenses import closest_license_ids
+
+            close = closest_license_ids(display(value))
+            if close:
+                text += "; did you mean " + " or ".join(f"'{c}'" for c in close) + "?"
+        if shape is not None and _first_predicate(shape.path) == _IDENTIFIER and shape.path != _IDENTIFIER:
+            ids = self.index.objects(focus, _IDENTIFIER)
+            if ids:
+                text = text.replace("the same id", f"the same id '{ids[0].value}'")
+        slug = self.artifact_slug(focus)
+        if slug and not text.startswith(f"{slug}:"):
+            text = f"{slug}: {text}"
+        return text
+
+    def locate(self, result: Result, shape: Shape | None) -> Result:
+        result.record = self.record_of(result.focus)
+        if result.focus is None:
+            return result
+        predicate = _first_predicate(result.path) or (shape.report_path if shape is not None else None)
+        key = term_key(result.focus)
+        location = self.records.location(key, predicate.value if predicate is not None else None)
+        if location is None and result.record is not None:
+            location = self.records.location(term_key(result.record))
+        if location is not None:
+            result.file, result.row, result.column = location.file, location.row, location.column
+        return result
