@@ -88,7 +88,12 @@ def serialize_triples(triples: Iterable[ox.Triple], fmt: str) -> str:
         g = rdflib.Graph()
         for t in triples:
             g.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
-        doc = json.loads(g.serialize(format="json-ld", context=local_context(), auto_compact=True))
+        # rdflib drops a blank node that is the value of a term coerced to @id: write those terms as
+        # explicit {"@id": ...} objects, which mean the same under the published context.
+        context = local_context()
+        for term in ("license", "releases"):
+            context[term] = {"@id": context[term]["@id"]}
+        doc = json.loads(g.serialize(format="json-ld", context=context, auto_compact=True))
         doc["@context"] = CONTEXT_IRI
         return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
     raise ValueError(f"unknown RDF format {fmt!r}")
