@@ -13,7 +13,7 @@ import pyoxigraph as ox
 
 from kg.records.model import RecordSet, term_key
 from kg.validation.shapes import Path_, Shape
-from kg.vocab import AIO, ARTIFACT_SLUGS, LICENSE, SPDX, local_name
+from kg.vocab import AIO, ARTIFACT_SLUGS, HF, LICENSE, SCHEMA, SPDX, WIKIDATA, local_name
 
 SEVERITIES = ("Violation", "Warning", "Info")
 _RELEASE = ox.NamedNode(str(AIO.hasRelease))
@@ -22,6 +22,16 @@ _LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
 _IDENTIFIER = ox.NamedNode("http://purl.org/dc/terms/identifier")
 _LICENSE = ox.NamedNode("http://purl.org/dc/terms/license")
 _SLUGS = {iri_str: slug for iri_str, slug in ((str(k), v) for k, v in ARTIFACT_SLUGS.items())}
+_MATCH = "http://www.w3.org/2004/02/skos/core#exactMatch"
+_MODEL_COLUMNS = {
+    "http://purl.org/dc/terms/identifier": "id", str(SCHEMA.name): "name", str(AIO.developer): "developer",
+    "http://purl.org/dc/terms/issued": "date", str(AIO.asOf): "as_of", str(AIO.handChecked): "checked",
+    "http://www.w3.org/ns/prov#wasDerivedFrom": "source",
+}
+_RELEASE_COLUMNS = {
+    str(AIO.availability): "", str(AIO.artifact): "", "http://purl.org/dc/terms/license": "_license",
+    str(SCHEMA.url): "_url", "http://www.w3.org/ns/prov#wasDerivedFrom": "_source", str(AIO.asOf): "_as_of",
+}
 PREFIXES = {
     "aio": "https://w3id.org/ai-openness/ontology#",
     "dcterms": "http://purl.org/dc/terms/",
@@ -111,6 +121,8 @@ def node_text(node: Any) -> str:
 
 def display(node: Any, labels: dict[Any, str] | None = None) -> str:
     """A value as a person wrote it: a literal's text, a licence id, a free-text licence's name."""
+    if isinstance(node, (ox.Literal, ox.NamedNode)) and node.value.startswith((HF, WIKIDATA)):
+        return node.value.split("/entity/", 1)[-1] if node.value.startswith(WIKIDATA) else node.value[len(HF):]
     if isinstance(node, ox.Literal):
         return node.value
     if isinstance(node, ox.BlankNode):
@@ -200,7 +212,9 @@ class Locator:
 
             close = closest_license_ids(display(value))
             if close:
-                text += "; did you mean " + " or ".join(f"'{c}'" for c in close) + "?"
+                text += f"; did you mean '{close[0]}'?"
+                if len(close) > 1:
+                    text += " (also close: " + ", ".join(f"'{c}'" for c in close[1:]) + ")"
         if shape is not None and _first_predicate(shape.path) == _IDENTIFIER and shape.path != _IDENTIFIER:
             ids = self.index.objects(focus, _IDENTIFIER)
             if ids:
@@ -221,4 +235,17 @@ class Locator:
             location = self.records.location(term_key(result.record))
         if location is not None:
             result.file, result.row, result.column = location.file, location.row, location.column
+            if location.row is not None and predicate is not None:
+                result.column = self.csv_column(result.focus, predicate, result.value) or result.column
         return result
+
+    def csv_column(self, focus: Any, predicate: ox.NamedNode, value: Any) -> str | None:
+        """The CSV column a statement is written in (DESIGN section 4), when the reader did not say."""
+        slug = self.artifact_slug(focus)
+        if slug is not None:
+            suffix = _RELEASE_COLUMNS.get(predicate.value)
+            return None if suffix is None else slug + suffix
+        if predicate.value == _MATCH:
+            text = value.value if value is not None else ""
+            return "wikidata" if text.startswith(WIKIDATA) else "huggingface" if text.startswith(HF) else "links"
+        return _MODEL_COLUMNS.get(predicate.value)
