@@ -1,6 +1,6 @@
 """Names the project relies on: namespaces, artifact slugs and availability values.
 
-The ontology in ``ontology/`` is the source of truth; ``tests/test_vocab.py`` checks that every
+The ontology in ``ontology/`` is the source of truth; ``tests/test_ontology.py`` checks that every
 term used here is declared there, so a typo fails at once.
 """
 
@@ -60,6 +60,9 @@ class AIO(DefinedNamespace):
     fromDataset: URIRef
     decidingRelease: URIRef
     slug: URIRef
+    explanation: URIRef
+    opennessDimension: URIRef
+    valueOf: URIRef
     # artifact kinds
     API: URIRef
     Architecture: URIRef
@@ -95,6 +98,37 @@ class AIO(DefinedNamespace):
     vendorLockIn: URIRef
     governance: URIRef
     knowledgeDiffusion: URIRef
+    # dimension values (closed-source, open-weight, open-source), dimension by dimension
+    APIEndpointOnly: URIRef
+    TrainedWeightsAccess: URIRef
+    FullArtifactAccess: URIRef
+    NotIndependentlyAuditable: URIRef
+    PostHocBehaviouralAnalysis: URIRef
+    FullStackAudit: URIRef
+    NotReproducible: URIRef
+    InferenceReproducible: URIRef
+    EndToEndReproducible: URIRef
+    VendorControlledAdaptation: URIRef
+    ParameterEfficientFineTuning: URIRef
+    FullRetraining: URIRef
+    ProviderInfrastructureOnly: URIRef
+    OnPremDeployment: URIRef
+    MaximumSovereignty: URIRef
+    CentralisedHiddenRisk: URIRef
+    WiderAccessHiddenTraining: URIRef
+    FullSystemExposed: URIRef
+    InternalInnovation: URIRef
+    AppliedDownstreamInnovation: URIRef
+    FoundationalInnovation: URIRef
+    StrongLockIn: URIRef
+    DeploymentOnlyLockIn: URIRef
+    MinimalLockIn: URIRef
+    TrustBasedGovernance: URIRef
+    TechnicalComplianceValidation: URIRef
+    PolicyAlignedEngineering: URIRef
+    ConcentratedKnowledge: URIRef
+    CapabilityDistributed: URIRef
+    InstitutionalKnowledgeDiffused: URIRef
 
 
 #: Artifact slug -> individual, in DESIGN section 2 order.
