@@ -200,9 +200,7 @@ def kg_licenses_graph() -> Graph:
 def _kg_ids() -> dict[str, str]:
     """lowercased id -> id of the KG's own licences."""
     graph = kg_licenses_graph()
-    ids = {
-        str(slug) for lic in graph.subjects(RDF.type, AIO.License) for slug in graph.objects(lic, AIO.slug)
-    }
+    ids = {str(slug) for lic in graph.subjects(RDF.type, AIO.License) for slug in graph.objects(lic, AIO.slug)}
     return {i.lower(): i for i in ids}
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from kg.errors import UnreadableInputError
-from kg.importers import get_importer
+from kg.importers import ImportOptions, get
 from kg.importers.mot import (
     DATASET,
     MOT_COMPONENTS,
@@ -192,9 +192,10 @@ def test_not_a_mot_record_names_the_file(tmp_path: Path) -> None:
 
 
 def test_registry_loads_the_mot_importer(tmp_path: Path) -> None:
-    module = get_importer("mot")
     path = tmp_path / "m.yaml"
     path.write_text("release:\n  name: M\n  producer: P\n  components: []\n", encoding="utf-8")
-    (record,) = module.import_records([str(path)])
+    result = get("mot")([str(path)], ImportOptions())
+    assert result.problems == []
+    (record,) = result.records
     assert record["id"] == "m"
     assert record["source"] == ["https://github.com/lfai/model_openness_tool/blob/main/models/m.yaml"]

@@ -3,7 +3,8 @@
 The MOT (https://mot.isitopen.ai, github.com/lfai/model_openness_tool) keeps one YAML file per model:
 ``release`` with ``name``, ``producer``, ``date``, the global ``license`` (``distribution``, ``code``,
 ``data``, ``document``) and the list of ``components`` the producer says are included, each with an
-optional ``license``. ``docs/mof.md`` explains the mapping; in short:
+optional ``license``. ``openness import mot`` reaches ``read_mot_file`` through the registry
+(``kg.importers.files.import_mot``). ``docs/mof.md`` explains the mapping; in short:
 
 * a listed component is ``public`` (the MOT has no notion of gated access; a component path is optional
   there and a listed component counts as included); a component whose licence says "Component not
@@ -221,8 +222,3 @@ def _free_id(wanted: str, from_file: str, taken: set[str]) -> str:
     while f"{wanted}-{n}" in taken:
         n += 1
     return f"{wanted}-{n}"
-
-
-def import_records(args: list[str]) -> list[dict]:
-    """The importer entry point: the records of each file or directory in ``args``."""
-    return [record for arg in args for record in read_mot(arg)]
