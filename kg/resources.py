@@ -10,10 +10,10 @@ _PACKAGE = Path(__file__).resolve().parent
 def resource_dir(name: str) -> Path:
     """The directory ``name`` (``ontology``, ``shapes`` or ``data``) of the installed package.
 
-    In a wheel, ``ontology/`` and ``shapes/`` are installed as ``kg/ontology`` and ``kg/shapes``; in a
-    source checkout they sit beside the ``kg`` package.
+    In a wheel, ``ontology/`` and ``shapes/`` are installed as ``kg/share/ontology`` and
+    ``kg/share/shapes``; in a source checkout they sit beside the ``kg`` package.
     """
-    for candidate in (_PACKAGE / name, _PACKAGE.parent / name):
+    for candidate in (_PACKAGE / name, _PACKAGE / "share" / name, _PACKAGE.parent / name):
         if candidate.is_dir():
             return candidate
     raise FileNotFoundError(f"the package's {name}/ directory is missing (looked in {_PACKAGE})")
