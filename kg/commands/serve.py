@@ -1,0 +1,83 @@
+"""Serve the knowledge graph: a SPARQL 1.1 endpoint and web pages, under the waitress WSGI server.
+
+Read-only unless a bearer token is configured (environment variable OPENNESS_TOKEN, or --token-file);
+then SPARQL Update at /update and Graph Store writes at /store accept requests carrying it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from kg.errors import ConfigurationError
+
+NAME = "serve"
+HELP = "SPARQL endpoint and web pages over the bundled KG (default) or a given store"
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=8080, help="port to listen on (default 8080; 0 picks one)")
+    parser.add_argument("--store", default=None,
+                        help="'bundled' (default), 'memory', a directory (on-disk store) or a SPARQL endpoint URL "
+                             "(QUERY_URL[,UPDATE_URL])")
+    parser.add_argument("--timeout", type=float, default=30.0, help="seconds a query may run (default 30)")
+    parser.add_argument("--row-limit", type=int, default=10_000, help="rows per result before truncation")
+    parser.add_argument("--workers", type=int, default=None, help="query worker processes (default: CPUs)")
+    parser.add_argument("--threads", type=int, default=8, help="HTTP threads (default 8)")
+    parser.add_argument("--allow-host", action="append", default=[], metavar="HOST",
+                        help="a host SERVICE/LOAD/FROM may name (repeatable; '*.example.org' works)")
+    parser.add_argument("--token-file", type=Path, default=None,
+                        help="file holding the bearer token that enables writes (or set OPENNESS_TOKEN)")
+
+
+def _token(args: argparse.Namespace) -> str | None:
+    if args.token_file is not None:
+        try:
+            token = args.token_file.read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise ConfigurationError(f"--token-file {args.token_file}: {exc.strerror}") from None
+        if len(token) < 16:
+            raise ConfigurationError(f"--token-file {args.token_file}: the token must be at least 16 characters")
+        return token
+    token = os.environ.get("OPENNESS_TOKEN", "").strip()
+    if token and len(token) < 16:
+        raise ConfigurationError("OPENNESS_TOKEN must be at least 16 characters")
+    return token or None
+
+
+def run(args: argparse.Namespace) -> int:
+    import waitress
+    from waitress.server import create_server
+
+    from server import create_app, engine_of
+
+    if not 0 <= args.port <= 65535:
+        raise ConfigurationError(f"--port {args.port}: expected 0-65535")
+    app = create_app({
+        "STORE": args.store,
+        "TOKEN": _token(args),
+        "QUERY_TIMEOUT": args.timeout,
+        "ROW_LIMIT": args.row_limit,
+        "WORKERS": args.workers,
+        "ALLOWED_HOSTS": tuple(args.allow_host),
+    })
+    try:
+        server = create_server(app, host=args.host, port=args.port, threads=args.threads,
+                               ident="openness", clear_untrusted_proxy_headers=True)
+    except OSError as exc:
+        engine_of(app).close()
+        raise ConfigurationError(f"cannot listen on {args.host}:{args.port}: {exc.strerror}") from None
+    host, port = server.effective_host, server.effective_port  # type: ignore[union-attr]
+    shown = f"[{host}]" if ":" in str(host) else host
+    mode = "read-write (token)" if app.config["TOKEN"] else "read-only"
+    print(f"openness serve: http://{shown}:{port}/ ({mode}, store {engine_of(app).spec}); Ctrl-C stops",
+          file=sys.stderr, flush=True)
+    del waitress
+    try:
+        server.run()
+    finally:
+        engine_of(app).close()
+    return 0

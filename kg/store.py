@@ -1,0 +1,363 @@
+"""Where the knowledge graph lives: one small interface over three kinds of store.
+
+A *store spec* is what users type after ``--store``:
+
+- ``bundled`` (the default): the bundled KG, ontology, records and inferences, in memory;
+- ``memory``: an empty in-memory store;
+- a directory path: an on-disk pyoxigraph store, persistent; a new one starts with the bundled KG;
+- ``http(s)://...``: an existing SPARQL 1.1 engine, by its query endpoint URL, optionally followed by a
+  comma and its update endpoint URL (``http://127.0.0.1:7878/query,http://127.0.0.1:7878/update``); without
+  one, a URL ending in ``/query`` updates at ``/update``, any other URL at itself.
+
+Every backend answers queries with pyoxigraph result objects and takes updates as SPARQL Update strings,
+so the server, the ``query`` and the ``load`` commands never care which kind they talk to.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal, Protocol
+
+import pyoxigraph as ox
+
+from kg.errors import ConfigurationError, QueryError
+from kg.vocab import INFERRED_GRAPH, ONTOLOGY_GRAPH, RECORDS_GRAPH
+
+Kind = Literal["bundled", "memory", "path", "remote"]
+QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples | list[ox.Triple]
+
+
+@dataclass(frozen=True)
+class StoreSpec:
+    """A parsed ``--store`` value."""
+
+    kind: Kind
+    path: Path | None = None
+    query_url: str | None = None
+    update_url: str | None = None
+
+    def __str__(self) -> str:
+        if self.kind == "path":
+            return str(self.path)
+        if self.kind == "remote":
+            return f"{self.query_url},{self.update_url}"
+        return self.kind
+
+
+def parse_store_spec(spec: str | None) -> StoreSpec:
+    """Parse a ``--store`` value; raises ConfigurationError for an unusable one.
+
+    >>> parse_store_spec(None).kind
+    'bundled'
+    >>> parse_store_spec("http://127.0.0.1:7878/query").update_url
+    'http://127.0.0.1:7878/update'
+    >>> parse_store_spec("memory").kind
+    'memory'
+    """
+    if spec is None or spec.strip() in ("", "bundled"):
+        return StoreSpec("bundled")
+    spec = spec.strip()
+    if spec == "memory":
+        return StoreSpec("memory")
+    if spec.startswith(("http://", "https://")):
+        query_url, _, update_url = spec.partition(",")
+        for url in (query_url, update_url):
+            if url and not urllib.parse.urlsplit(url).netloc:
+                raise ConfigurationError(f"--store {spec}: {url!r} is no absolute http(s) URL")
+        if not update_url:
+            update_url = query_url[: -len("/query")] + "/update" if query_url.endswith("/query") else query_url
+        return StoreSpec("remote", query_url=query_url, update_url=update_url)
+    if "://" in spec:
+        raise ConfigurationError(f"--store {spec}: expected a directory, 'memory', 'bundled' or an http(s) URL")
+    path = Path(spec).expanduser()
+    if path.exists() and not path.is_dir():
+        raise ConfigurationError(f"--store {spec}: is a file; expected a directory for an on-disk store")
+    return StoreSpec("path", path=path)
+
+
+class Backend(Protocol):
+    """What the server and the commands need of a store."""
+
+    spec: StoreSpec
+
+    def query(
+        self,
+        sparql: str,
+        *,
+        default_graphs: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
+        timeout: float | None = None,
+    ) -> QueryResult:
+        """Run a SPARQL query; with no default graph given, the default graph is the union of all graphs."""
+        ...
+
+    def update(self, sparql: str) -> None:
+        """Run a SPARQL Update, atomically where the engine allows."""
+        ...
+
+    def graph_names(self) -> list[str]:
+        """The IRIs of the named graphs in the store."""
+        ...
+
+    def quads(self) -> list[ox.Quad]:
+        """Every quad of the store (used to copy it before a checked write)."""
+        ...
+
+    def replace_graph(self, graph: str, triples: Iterable[ox.Triple]) -> None:
+        """Make the named graph ``graph`` hold exactly ``triples``."""
+        ...
+
+    def close(self) -> None:
+        """Release the store (flushes an on-disk store)."""
+        ...
+
+
+def _graph_term(iri: str) -> ox.NamedNode | ox.DefaultGraph:
+    return ox.DefaultGraph() if iri in ("", "default") else ox.NamedNode(iri)
+
+
+class LocalBackend:
+    """A pyoxigraph Store in this process, in memory or on disk."""
+
+    def __init__(self, store: ox.Store, spec: StoreSpec):
+        self.store = store
+        self.spec = spec
+
+    def query(
+        self,
+        sparql: str,
+        *,
+        default_graphs: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
+        timeout: float | None = None,
+    ) -> QueryResult:
+        """Run a query in this thread (``timeout`` is not enforced here; the server uses worker processes)."""
+        return run_local_query(self.store, sparql, default_graphs, named_graphs)
+
+    def update(self, sparql: str) -> None:
+        try:
+            self.store.update(sparql)
+        except SyntaxError as exc:
+            raise QueryError(f"SPARQL update syntax error: {_first_line(exc)}") from None
+
+    def graph_names(self) -> list[str]:
+        return sorted(g.value for g in self.store.named_graphs() if isinstance(g, ox.NamedNode))
+
+    def quads(self) -> list[ox.Quad]:
+        return list(self.store)
+
+    def replace_graph(self, graph: str, triples: Iterable[ox.Triple]) -> None:
+        term = _graph_term(graph)
+        quads = [ox.Quad(t.subject, t.predicate, t.object, term) for t in triples]
+        if isinstance(term, ox.DefaultGraph):
+            self.store.clear_graph(term)
+        else:
+            self.store.remove_graph(term)
+        self.store.extend(quads)
+
+    def close(self) -> None:
+        if self.spec.kind == "path":
+            self.store.flush()
+
+
+def run_local_query(
+    store: ox.Store,
+    sparql: str,
+    default_graphs: Sequence[str] | None = None,
+    named_graphs: Sequence[str] | None = None,
+) -> QueryResult:
+    """Run ``sparql`` on a pyoxigraph store with the protocol's dataset parameters.
+
+    Without ``default_graphs`` the default graph is the union of all graphs, so the inferred categories are
+    seen beside the records; ``FROM``/``FROM NAMED`` in the query itself are honoured by the engine.
+    """
+    options: dict[str, object] = {}
+    if default_graphs:
+        options["default_graph"] = [_graph_term(g) for g in default_graphs]
+    if named_graphs:
+        options["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+    if not default_graphs:
+        options["use_default_graph_as_union"] = True
+    try:
+        return store.query(sparql, **options)
+    except SyntaxError as exc:
+        raise QueryError(f"SPARQL syntax error: {_first_line(exc)}") from None
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0][:300] if text else type(exc).__name__
+
+
+class RemoteBackend:
+    """An existing SPARQL 1.1 engine reached over the SPARQL 1.1 Protocol."""
+
+    #: What we ask a remote engine for; every result is parsed and re-served by us.
+    ACCEPT = (
+        "application/sparql-results+json, application/sparql-results+xml;q=0.9, "
+        "application/n-triples;q=0.8, text/turtle;q=0.7, application/rdf+xml;q=0.5"
+    )
+
+    def __init__(self, spec: StoreSpec, timeout: float = 60.0):
+        self.spec = spec
+        self.timeout = timeout
+        parts = urllib.parse.urlsplit(spec.query_url or "")
+        self._auth: str | None = None
+        if parts.username:
+            token = f"{urllib.parse.unquote(parts.username)}:{urllib.parse.unquote(parts.password or '')}"
+            self._auth = "Basic " + base64.b64encode(token.encode()).decode()
+
+    def _post(self, url: str, body: dict[str, str] | list[tuple[str, str]], accept: str, timeout: float | None):
+        headers = {"Accept": accept, "Content-Type": "application/x-www-form-urlencoded; charset=utf-8"}
+        if self._auth:
+            headers["Authorization"] = self._auth
+        parts = urllib.parse.urlsplit(url)
+        netloc = (parts.hostname or "") + (f":{parts.port}" if parts.port else "")
+        clean = urllib.parse.urlunsplit(parts._replace(netloc=netloc))
+        data = urllib.parse.urlencode(body).encode()
+        request = urllib.request.Request(clean, data=data, headers=headers, method="POST")
+        try:
+            response = urllib.request.urlopen(request, timeout=timeout or self.timeout)  # noqa: S310 (configured URL)
+        except urllib.error.HTTPError as exc:
+            detail = exc.read(2000).decode("utf-8", "replace").strip().splitlines()
+            message = detail[0][:300] if detail else exc.reason
+            if 400 <= exc.code < 500:
+                raise QueryError(f"the SPARQL engine refused the request ({exc.code}): {message}") from None
+            raise StoreUnavailableError(f"the SPARQL engine at {clean} failed ({exc.code}): {message}") from None
+        except TimeoutError:
+            raise QueryTimeoutError("the SPARQL engine did not answer in time") from None
+        except (urllib.error.URLError, OSError) as exc:
+            reason = getattr(exc, "reason", exc)
+            if isinstance(reason, TimeoutError):
+                raise QueryTimeoutError("the SPARQL engine did not answer in time") from None
+            raise StoreUnavailableError(f"the SPARQL engine at {clean} is unreachable: {reason}") from None
+        return response
+
+    def query(
+        self,
+        sparql: str,
+        *,
+        default_graphs: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
+        timeout: float | None = None,
+    ) -> QueryResult:
+        body = [("query", sparql)]
+        body += [("default-graph-uri", g) for g in default_graphs or ()]
+        body += [("named-graph-uri", g) for g in named_graphs or ()]
+        response = self._post(self.spec.query_url or "", body, self.ACCEPT, timeout)
+        with response:
+            media = response.headers.get_content_type()
+            payload = response.read()
+        return parse_remote_result(payload, media)
+
+    def update(self, sparql: str) -> None:
+        self._post(self.spec.update_url or "", {"update": sparql}, "*/*", None).close()
+
+    def graph_names(self) -> list[str]:
+        result = self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+        return sorted(s["g"].value for s in result if isinstance(s["g"], ox.NamedNode))  # type: ignore[union-attr]
+
+    def quads(self) -> list[ox.Quad]:
+        result = self.query("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+        return [ox.Quad(s["s"], s["p"], s["o"], s["g"]) for s in result]  # type: ignore[union-attr,index]
+
+    def replace_graph(self, graph: str, triples: Iterable[ox.Triple]) -> None:
+        body = ox.serialize(list(triples), format=ox.RdfFormat.N_TRIPLES) or b""
+        target = f"GRAPH <{graph}> {{ {body.decode()} }}" if graph not in ("", "default") else body.decode()
+        clear = f"DROP SILENT GRAPH <{graph}>" if graph not in ("", "default") else "DROP SILENT DEFAULT"
+        self.update(f"{clear} ;\nINSERT DATA {{ {target} }}")
+
+    def close(self) -> None:
+        return None
+
+
+def parse_remote_result(payload: bytes, media: str) -> QueryResult:
+    """A remote engine's answer as pyoxigraph results, by its media type."""
+    results_formats = {
+        "application/sparql-results+json": ox.QueryResultsFormat.JSON,
+        "application/json": ox.QueryResultsFormat.JSON,
+        "application/sparql-results+xml": ox.QueryResultsFormat.XML,
+        "text/tab-separated-values": ox.QueryResultsFormat.TSV,
+    }
+    try:
+        if media in results_formats:
+            return ox.parse_query_results(payload, format=results_formats[media])
+        rdf_format = ox.RdfFormat.from_media_type(media)
+        if rdf_format is None:
+            raise StoreUnavailableError(f"the SPARQL engine answered with an unexpected type {media}")
+        return [q.triple for q in ox.parse(payload, format=rdf_format)]
+    except SyntaxError as exc:
+        raise StoreUnavailableError(f"the SPARQL engine's answer is unreadable: {_first_line(exc)}") from None
+
+
+class StoreUnavailableError(ConfigurationError):
+    """The configured store cannot be reached or answered nonsense."""
+
+
+class QueryTimeoutError(QueryError):
+    """A query ran longer than the configured timeout and was stopped."""
+
+
+def load_bundled(store: ox.Store) -> None:
+    """Fill ``store`` with the bundled KG: ontology, records and the reasoner's inferences."""
+    from kg.kgdata import bundled_records, load_records
+
+    load_records(store, bundled_records())
+
+
+def open_store(spec: StoreSpec | str | None, *, create: bool = True) -> Backend:
+    """Open the store a spec names; a new on-disk store is seeded with the bundled KG."""
+    if not isinstance(spec, StoreSpec):
+        spec = parse_store_spec(spec)
+    if spec.kind == "remote":
+        return RemoteBackend(spec)
+    if spec.kind == "memory":
+        return LocalBackend(ox.Store(), spec)
+    if spec.kind == "bundled":
+        store = ox.Store()
+        load_bundled(store)
+        return LocalBackend(store, spec)
+    assert spec.path is not None
+    is_new = not spec.path.exists() or not any(spec.path.iterdir())
+    if is_new and not create:
+        raise ConfigurationError(f"--store {spec.path}: no store there")
+    try:
+        store = ox.Store(str(spec.path))
+    except OSError as exc:
+        raise ConfigurationError(f"--store {spec.path}: cannot open the store: {_first_line(exc)}") from None
+    if is_new:
+        load_bundled(store)
+        store.flush()
+    return LocalBackend(store, spec)
+
+
+def dump_nquads(backend: Backend) -> bytes:
+    """Every quad of a store as N-Quads (how worker processes get a copy of an in-memory store)."""
+    out = io.BytesIO()
+    ox.serialize(backend.quads(), out, format=ox.RdfFormat.N_QUADS)
+    return out.getvalue()
+
+
+__all__ = [
+    "Backend",
+    "INFERRED_GRAPH",
+    "ONTOLOGY_GRAPH",
+    "RECORDS_GRAPH",
+    "LocalBackend",
+    "QueryTimeoutError",
+    "RemoteBackend",
+    "StoreSpec",
+    "StoreUnavailableError",
+    "dump_nquads",
+    "load_bundled",
+    "open_store",
+    "parse_store_spec",
+    "run_local_query",
+]

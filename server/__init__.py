@@ -1,0 +1,127 @@
+"""The SPARQL endpoint and web pages: a Flask application factory.
+
+``create_app(config)`` builds the app over a store (``STORE``: a store spec, see kg.store; default the
+bundled KG). One blueprint per concern: ``server.sparql`` (SPARQL 1.1 Protocol query and update),
+``server.gsp`` (Graph Store Protocol), ``server.describe`` (Service Description and VoID) and
+``server.pages`` (query UI, model pages, ontology). ``openness serve`` runs it under waitress.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask, Response, request
+from werkzeug.exceptions import HTTPException
+
+from kg.errors import ConfigurationError, QueryError
+
+#: Defaults; every key can be overridden by the ``config`` mapping given to create_app.
+DEFAULTS: dict[str, Any] = {
+    "STORE": None,  # store spec string (kg.store.parse_store_spec) or a kg.store backend
+    "TOKEN": None,  # bearer token that enables /update and Graph Store writes
+    "QUERY_TIMEOUT": 30.0,  # seconds; the worker running a longer query is killed
+    "ROW_LIMIT": 10_000,  # rows (or triples) per result; more are cut and the answer says so
+    "MAX_CONTENT_LENGTH": 1 << 20,  # request bodies above this get 413
+    "MAX_URL_LENGTH": 8 << 10,  # request targets above this get 414
+    "ALLOWED_HOSTS": (),  # hosts SERVICE/LOAD/FROM may name
+    "WORKERS": None,  # query worker processes; default one per CPU
+    "USE_WORKERS": True,  # False: run local queries in the request thread (no timeout)
+    "CORS": True,  # read-only endpoints answer any origin (no credentials)
+}
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the application; raises kg.errors.ConfigurationError for an unusable store."""
+    from kg.store import Backend
+    from server.engine import Engine, Settings
+
+    app = Flask(__name__)
+    app.config.update(DEFAULTS)
+    if config:
+        app.config.update(config)
+    store = app.config["STORE"]
+    settings = Settings(
+        store=None if not isinstance(store, str | type(None)) else store,
+        token=app.config["TOKEN"] or None,
+        query_timeout=float(app.config["QUERY_TIMEOUT"]),
+        row_limit=int(app.config["ROW_LIMIT"]),
+        allowed_hosts=tuple(app.config["ALLOWED_HOSTS"] or ()),
+        workers=app.config["WORKERS"],
+        use_workers=bool(app.config["USE_WORKERS"]),
+    )
+    backend: Backend | None = None if isinstance(store, str | type(None)) else store
+    app.extensions["openness"] = Engine(settings, backend)
+
+    from server import describe, gsp, pages, sparql
+
+    app.register_blueprint(sparql.bp)
+    app.register_blueprint(gsp.bp)
+    app.register_blueprint(describe.bp)
+    app.register_blueprint(pages.bp)
+    _install_limits(app)
+    _install_errors(app)
+    return app
+
+
+def engine_of(app: Flask):  # type: ignore[no-untyped-def]
+    """The app's Engine."""
+    return app.extensions["openness"]
+
+
+def _install_limits(app: Flask) -> None:
+    @app.before_request
+    def _url_length() -> Response | None:
+        target = request.environ.get("RAW_URI") or request.full_path
+        if len(target) > int(app.config["MAX_URL_LENGTH"]):
+            return error_response(414, f"the request URL is longer than {app.config['MAX_URL_LENGTH']} bytes; "
+                                       "POST the query instead")
+        return None
+
+    @app.after_request
+    def _headers(response: Response) -> Response:
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        if app.config["CORS"]:
+            response.headers.setdefault("Access-Control-Allow-Origin", "*")
+            response.headers.setdefault("Access-Control-Expose-Headers", "X-Openness-Truncated, X-Openness-Rows")
+        return response
+
+
+def error_response(status: int, message: str) -> Response:
+    """A short plain-text error: one line, no traceback, no file content."""
+    line = " ".join(str(message).split())[:500]
+    return Response(f"{status} {line}\n", status=status, mimetype="text/plain")
+
+
+def _install_errors(app: Flask) -> None:
+    from kg.store import QueryTimeoutError, StoreUnavailableError
+    from server.executor import PoolBusyError
+    from server.results import NotAcceptableError
+
+    @app.errorhandler(HTTPException)
+    def _http(exc: HTTPException) -> Response:
+        response = error_response(exc.code or 400, exc.description or exc.name)
+        if exc.code == 405 and exc.valid_methods:  # type: ignore[attr-defined]
+            response.headers["Allow"] = ", ".join(exc.valid_methods)  # type: ignore[attr-defined]
+        if exc.code == 401:
+            response.headers["WWW-Authenticate"] = 'Bearer realm="openness"'
+        return response
+
+    @app.errorhandler(QueryError)
+    def _query(exc: QueryError) -> Response:
+        if isinstance(exc, NotAcceptableError):
+            return error_response(406, str(exc))
+        if isinstance(exc, QueryTimeoutError | PoolBusyError):
+            return error_response(503, str(exc))
+        return error_response(400, str(exc))
+
+    @app.errorhandler(ConfigurationError)
+    def _config(exc: ConfigurationError) -> Response:
+        if isinstance(exc, StoreUnavailableError):
+            return error_response(502, str(exc))
+        return error_response(500, "the server is misconfigured")
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc: Exception) -> Response:
+        app.logger.exception("unexpected error")
+        return error_response(500, "internal error; the server log has the details")

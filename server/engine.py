@@ -1,0 +1,148 @@
+"""The server's view of a store: guarded, time-limited queries and checked writes.
+
+One Engine per application. Queries on a local store run in worker processes (server.executor) so the
+timeout really stops them; queries on a remote engine run over HTTP with the timeout as the socket
+deadline. No Flask here, so the same rules serve the CLI and tests.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+from kg.store import Backend, LocalBackend, QueryResult, StoreSpec, open_store, run_local_query
+from server import guard
+from server.executor import QueryPool, QueryRequest, Snapshot
+from server.results import Answer, render
+
+
+@dataclass
+class Settings:
+    """Every knob of the server in one place, with safe defaults."""
+
+    store: str | None = None
+    token: str | None = None
+    query_timeout: float = 30.0
+    row_limit: int = 10_000
+    allowed_hosts: tuple[str, ...] = ()
+    workers: int | None = None
+    #: False runs local queries in the request thread (no timeout enforcement; for quick tests and the CLI).
+    use_workers: bool = True
+    extra: dict[str, object] = field(default_factory=dict)
+
+
+class Engine:
+    """Runs queries and writes against one store with the server's safety rules."""
+
+    def __init__(self, settings: Settings, backend: Backend | None = None):
+        self.settings = settings
+        self.backend: Backend = backend if backend is not None else open_store(settings.store)
+        self.generation = 0
+        self._write_lock = threading.Lock()
+        self._graphs: list[str] | None = None
+        self._cache: dict[str, object] = {}
+        self.pool: QueryPool | None = None
+        self._snapshot: Snapshot | None = None
+        if settings.use_workers and isinstance(self.backend, LocalBackend):
+            path = self._snapshot_path()
+            self.pool = QueryPool(path, size=settings.workers, timeout=settings.query_timeout)
+
+    @property
+    def spec(self) -> StoreSpec:
+        return self.backend.spec
+
+    @property
+    def writable(self) -> bool:
+        """Writes need a configured token."""
+        return bool(self.settings.token)
+
+    def _snapshot_path(self) -> str:
+        """The directory the workers open: the store itself on disk, a snapshot of a memory store."""
+        assert isinstance(self.backend, LocalBackend)
+        if self.backend.spec.kind == "path":
+            self.backend.store.flush()
+            return str(self.backend.spec.path)
+        if self._snapshot is None:
+            self._snapshot = Snapshot()
+        return str(self._snapshot.write(self.backend.quads()))
+
+    def graph_names(self) -> list[str]:
+        """Named graphs of the store, cached until the next write."""
+        if self._graphs is None:
+            self._graphs = self.backend.graph_names()
+        return self._graphs
+
+    def check(self, sparql: str, dataset_iris: Collection[str] = ()) -> None:
+        """Refuse remote SERVICE/LOAD/FROM (raises guard.ForbiddenQueryError)."""
+        guard.check(
+            sparql,
+            allowed_hosts=self.settings.allowed_hosts,
+            local_graphs=self.graph_names,
+            dataset_iris=dataset_iris,
+        )
+
+    def query(self, request: QueryRequest) -> Answer:
+        """Answer a protocol query: guard, run within the timeout, serialise up to the row cap."""
+        self.check(request.sparql, (*request.default_graphs, *request.named_graphs))
+        if self.pool is not None:
+            return self.pool.run(request)
+        result = self.backend.query(
+            request.sparql,
+            default_graphs=request.default_graphs or None,
+            named_graphs=request.named_graphs or None,
+            timeout=self.settings.query_timeout,
+        )
+        return render(result, request.accept, request.format, request.row_limit)
+
+    def internal_query(self, sparql: str) -> QueryResult:
+        """A query the server itself wrote (pages, counts): trusted, bounded, run directly."""
+        if isinstance(self.backend, LocalBackend):
+            return run_local_query(self.backend.store, sparql)
+        return self.backend.query(sparql, timeout=self.settings.query_timeout)
+
+    def select(self, sparql: str) -> list[dict[str, ox.NamedNode | ox.BlankNode | ox.Literal]]:
+        """Rows of an internal SELECT as dicts of bound variables."""
+        result = self.internal_query(sparql)
+        names = [v.value for v in result.variables]  # type: ignore[union-attr]
+        rows = []
+        for solution in result:  # type: ignore[union-attr]
+            rows.append({n: solution[n] for n in names if solution[n] is not None})
+        return rows
+
+    def cached(self, key: str, compute):  # type: ignore[no-untyped-def]
+        """A value computed once per store generation (counts for VoID and the service description)."""
+        if key not in self._cache:
+            self._cache[key] = compute()
+        return self._cache[key]
+
+    def after_write(self) -> None:
+        """Forget caches and let the workers see the new data."""
+        self.generation += 1
+        self._graphs = None
+        self._cache.clear()
+        if self.pool is not None:
+            self.pool.refresh(self._snapshot_path())
+
+    @property
+    def write_lock(self) -> threading.Lock:
+        return self._write_lock
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.close()
+        if self._snapshot is not None:
+            self._snapshot.close()
+        self.backend.close()
+
+
+def graphs_param(values: Sequence[str]) -> tuple[str, ...]:
+    """Protocol graph IRIs, stripped and de-duplicated in order."""
+    seen: dict[str, None] = {}
+    for value in values:
+        value = value.strip()
+        if value:
+            seen.setdefault(value, None)
+    return tuple(seen)

@@ -1,0 +1,246 @@
+"""Queries in worker processes, so a timeout really stops the work.
+
+pyoxigraph runs a query in Rust without checking for interruption, so a thread cannot be stopped; a
+process can. Each worker opens a read-only snapshot of the store (an on-disk store directly; an in-memory
+store through a snapshot the pool writes to a temporary directory) and answers one query at a time over a
+pipe with the serialised result. A query past its deadline gets its worker killed and replaced. After a
+write the pool is refreshed: workers reopen the store, so readers never see a half-done write.
+
+No Flask here.
+"""
+
+from __future__ import annotations
+
+import multiprocessing.connection
+import os
+import queue
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from kg.errors import QueryError
+
+#: The directory holding the ``kg`` and ``server`` packages, so workers import the same code.
+_ROOT = str(Path(__file__).resolve().parents[1])
+
+
+@dataclass(frozen=True)
+class QueryRequest:
+    """What a worker needs to answer one request."""
+
+    sparql: str
+    default_graphs: tuple[str, ...] = ()
+    named_graphs: tuple[str, ...] = ()
+    accept: str | None = None
+    format: str | None = None
+    row_limit: int = 10_000
+
+
+class PoolBusyError(QueryError):
+    """Every worker stayed busy for as long as a query may run (HTTP 503)."""
+
+
+def _worker_main(path: str) -> None:
+    """Loop of a worker process: open the snapshot, answer requests on stdin/stdout until stdin closes."""
+    import pyoxigraph as ox
+
+    requests = multiprocessing.connection.Connection(os.dup(0), writable=False)
+    conn = multiprocessing.connection.Connection(os.dup(1), readable=False)
+    # nothing else may write to the result pipe
+    devnull = os.open(os.devnull, os.O_RDWR)
+    os.dup2(devnull, 0)
+    os.dup2(2, 1)
+
+    from kg.errors import QueryError as _QueryError
+    from kg.store import run_local_query
+    from server.results import render
+
+    store = ox.Store.read_only(path)
+    conn.send(("ready", None))
+    while True:
+        try:
+            request: QueryRequest = requests.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            result = run_local_query(store, request.sparql, request.default_graphs, request.named_graphs)
+            answer = render(result, request.accept, request.format, request.row_limit)
+            conn.send(("ok", answer))
+        except _QueryError as exc:
+            conn.send(("error", (type(exc).__name__, str(exc))))
+        except OSError as exc:  # a SERVICE or LOAD the guard let through, or a store read error
+            conn.send(("error", ("QueryError", f"query failed: {str(exc).splitlines()[0][:300]}")))
+
+
+class _Worker:
+    """One worker process (``python -m server.executor PATH``) and the two ends of its pipes."""
+
+    def __init__(self, path: str, generation: int):
+        self.generation = generation
+        env = dict(os.environ)
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (_ROOT, env.get("PYTHONPATH")) if p)
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "server.executor", path],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, close_fds=True,
+        )
+        assert self.process.stdin is not None and self.process.stdout is not None
+        # own duplicates of the pipe ends, so the Connections alone decide when they close
+        self._requests = multiprocessing.connection.Connection(os.dup(self.process.stdin.fileno()), readable=False)
+        self._results = multiprocessing.connection.Connection(os.dup(self.process.stdout.fileno()), writable=False)
+        self.process.stdin.close()
+        self.process.stdout.close()
+        self.ready = False
+
+    def send(self, request: QueryRequest) -> None:
+        self._requests.send(request)
+
+    def poll(self, timeout: float) -> bool:
+        return self._results.poll(timeout)
+
+    def recv(self):  # type: ignore[no-untyped-def]
+        return self._results.recv()
+
+    def wait_ready(self, timeout: float) -> bool:
+        if not self.ready and self.poll(timeout):
+            status, _ = self.recv()
+            self.ready = status == "ready"
+        return self.ready
+
+    def kill(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait(5)
+        self._requests.close()
+        self._results.close()
+
+
+class QueryPool:
+    """A fixed number of worker processes over a store snapshot at ``path``."""
+
+    def __init__(self, path: str | Path, size: int | None = None, timeout: float = 30.0):
+        self.size = max(1, size or os.cpu_count() or 1)
+        self.timeout = timeout
+        self._path = str(path)
+        self._generation = 0
+        self._lock = threading.Lock()
+        self._idle: queue.LifoQueue[_Worker] = queue.LifoQueue()
+        self._closed = False
+        self.kills = 0
+        for _ in range(self.size):
+            self._idle.put(_Worker(self._path, self._generation))
+
+    def run(self, request: QueryRequest, timeout: float | None = None):
+        """Answer ``request`` in a worker; on timeout the worker is killed and QueryTimeoutError raised."""
+        from kg.store import QueryTimeoutError
+
+        limit = self.timeout if timeout is None else timeout
+        deadline = time.monotonic() + limit
+        try:
+            worker = self._idle.get(timeout=limit)
+        except queue.Empty:
+            raise PoolBusyError(f"all {self.size} query workers are busy; try again later") from None
+        try:
+            if not worker.wait_ready(max(0.1, deadline - time.monotonic()) + 30):
+                raise QueryError("a query worker failed to start")
+            worker.send(request)
+            if not worker.poll(max(0.0, deadline - time.monotonic())):
+                self._replace(worker)
+                worker = None
+                raise QueryTimeoutError(f"the query ran longer than {limit:g} s and was stopped")
+            status, payload = worker.recv()
+        except (EOFError, OSError, BrokenPipeError):
+            if worker is not None:
+                self._replace(worker)
+                worker = None
+            raise QueryError("the query worker died while answering (out of memory?)") from None
+        finally:
+            if worker is not None:
+                self._release(worker)
+        if status == "ok":
+            return payload
+        name, message = payload
+        if name == "NotAcceptableError":
+            from server.results import NotAcceptableError
+
+            raise NotAcceptableError(message)
+        raise QueryError(message)
+
+    def _release(self, worker: _Worker) -> None:
+        with self._lock:
+            if worker.generation != self._generation or self._closed:
+                worker.kill()
+                if self._closed:
+                    return
+                worker = _Worker(self._path, self._generation)
+            self._idle.put(worker)
+
+    def _replace(self, worker: _Worker) -> None:
+        self.kills += 1
+        worker.kill()
+        with self._lock:
+            if not self._closed:
+                self._idle.put(_Worker(self._path, self._generation))
+
+    def refresh(self, path: str | Path | None = None) -> None:
+        """Make every worker reopen the store (at ``path`` if given): idle ones now, busy ones when done."""
+        with self._lock:
+            self._generation += 1
+            if path is not None:
+                self._path = str(path)
+            stale: list[_Worker] = []
+            while True:
+                try:
+                    stale.append(self._idle.get_nowait())
+                except queue.Empty:
+                    break
+            for worker in stale:
+                worker.kill()
+                self._idle.put(_Worker(self._path, self._generation))
+
+    def close(self) -> None:
+        """Stop every idle worker; busy ones stop when they finish."""
+        with self._lock:
+            self._closed = True
+            while True:
+                try:
+                    self._idle.get_nowait().kill()
+                except queue.Empty:
+                    break
+
+
+class Snapshot:
+    """On-disk copies of an in-memory store for the workers; old copies are removed once replaced."""
+
+    def __init__(self) -> None:
+        self._root = Path(tempfile.mkdtemp(prefix="openness-snapshot-"))
+        self._count = 0
+        self.current: Path | None = None
+        self._previous: Path | None = None
+
+    def write(self, quads: list) -> Path:
+        """Write ``quads`` to a new snapshot directory and return it."""
+        import pyoxigraph as ox
+
+        self._count += 1
+        path = self._root / f"g{self._count}"
+        store = ox.Store(str(path))
+        store.bulk_extend(quads)
+        store.flush()
+        del store
+        # busy workers of the previous generation may still read it: remove only the one before
+        if self._previous is not None:
+            shutil.rmtree(self._previous, ignore_errors=True)
+        self._previous, self.current = self.current, path
+        return path
+
+    def close(self) -> None:
+        shutil.rmtree(self._root, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    _worker_main(sys.argv[1])

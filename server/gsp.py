@@ -1,0 +1,106 @@
+"""The SPARQL 1.1 Graph Store HTTP Protocol at /store (``?graph=IRI`` or ``?default``).
+
+Reads are open; PUT, POST and DELETE need the bearer token and go through the checked-write pipeline.
+"""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+from flask import Blueprint, Response, current_app, request
+from werkzeug.exceptions import BadRequest, NotFound, UnsupportedMediaType
+
+from server import engine_of
+from server.results import negotiate, serialize_graph
+from server.sparql import require_token
+
+bp = Blueprint("gsp", __name__)
+
+
+def _target() -> str:
+    """'default' or the graph IRI the request names."""
+    graphs = request.args.getlist("graph")
+    has_default = "default" in request.args
+    if has_default and graphs:
+        raise BadRequest("give either ?default or ?graph=IRI, not both")
+    if has_default:
+        return "default"
+    if len(graphs) != 1 or not graphs[0].strip():
+        raise BadRequest("name the graph with ?graph=IRI (or ?default for the default graph)")
+    return graphs[0].strip()
+
+
+def _term(graph: str) -> ox.NamedNode | ox.DefaultGraph:
+    if graph == "default":
+        return ox.DefaultGraph()
+    try:
+        return ox.NamedNode(graph)
+    except ValueError:
+        raise BadRequest(f"{graph!r} is no absolute IRI") from None
+
+
+def _exists(graph: str) -> bool:
+    return graph == "default" or graph in engine_of(current_app).graph_names()
+
+
+def _body_triples(graph: str) -> list[ox.Triple]:
+    fmt = ox.RdfFormat.from_media_type(request.mimetype or "")
+    if fmt is None:
+        raise UnsupportedMediaType(f"Content-Type {request.mimetype or '(none)'} is no RDF format this store reads")
+    base = None if graph == "default" else graph
+    try:
+        return [q.triple for q in ox.parse(request.get_data(cache=True), format=fmt, base_iri=base)]
+    except SyntaxError as exc:
+        raise BadRequest(f"the request body is not valid {fmt.name}: {str(exc).splitlines()[0][:300]}") from None
+
+
+@bp.route("/store", methods=["GET", "HEAD"])
+def read() -> Response:
+    """The triples of one graph, in the negotiated RDF format."""
+    graph = _target()
+    if not _exists(graph):
+        raise NotFound(f"no graph <{graph}> in this store")
+    engine = engine_of(current_app)
+    pattern = "{ ?s ?p ?o }" if graph == "default" else f"{{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
+    if graph == "default":
+        # the protocol's default graph is the store's default graph, not the union the query endpoint shows
+        result = engine.backend.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", default_graphs=["default"])
+    else:
+        result = engine.internal_query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {pattern}")
+    triples = list(result)  # type: ignore[call-overload]
+    media = negotiate(request.headers.get("Accept"), request.args.get("format"), "graph")
+    response = Response(serialize_graph(triples, media), mimetype=media)
+    response.headers["Vary"] = "Accept"
+    return response
+
+
+@bp.route("/store", methods=["PUT", "POST", "DELETE"])
+def write() -> Response:
+    """Replace (PUT), add to (POST) or drop (DELETE) one graph, validated and reasoned before commit."""
+    require_token()
+    from server.writes import apply_change
+
+    graph = _target()
+    term = _term(graph)
+    existed = _exists(graph)
+    if request.method == "DELETE":
+        if not existed:
+            raise NotFound(f"no graph <{graph}> in this store")
+
+        def change(store: ox.Store) -> None:
+            store.clear_graph(term) if isinstance(term, ox.DefaultGraph) else store.remove_graph(term)
+    else:
+        triples = _body_triples(graph)
+        replace = request.method == "PUT"
+
+        def change(store: ox.Store) -> None:
+            if replace and (isinstance(term, ox.DefaultGraph) or store.contains_named_graph(term)):
+                store.clear_graph(term)
+            store.extend(ox.Quad(t.subject, t.predicate, t.object, term) for t in triples)
+
+    report = apply_change(engine_of(current_app), change)
+    status = 201 if request.method != "DELETE" and not existed else 204
+    response = Response(status=status)
+    if status == 201:
+        response.set_data(report.summary() + "\n")
+        response.mimetype = "text/plain"
+    return response

@@ -1,0 +1,304 @@
+"""Pages for people: the query UI at /, a page per model at /model/<slug>, the ontology at /ontology.
+
+Every model IRI ``https://w3id.org/ai-openness/model/<slug>`` resolves here: HTML for browsers, RDF by
+content negotiation for programs. The pages read the store through SPARQL, so they work on every backend.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import pyoxigraph as ox
+from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
+from werkzeug.exceptions import NotFound
+
+from kg.vocab import (
+    ARTIFACT_SLUGS,
+    ARTIFACTS,
+    AVAILABILITY_VALUES,
+    CATEGORIES,
+    DIMENSIONS,
+    MODEL,
+    MOF_CLASSES,
+    local_name,
+)
+from server import engine_of
+from server.describe import wants_html
+from server.results import negotiate, serialize_graph
+
+bp = Blueprint("pages", __name__)
+
+SLUG = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+VENDOR = Path(__file__).parent / "static" / "vendor"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+P = {
+    "name": "https://schema.org/name",
+    "developer": "https://w3id.org/ai-openness/ontology#developer",
+    "issued": "http://purl.org/dc/terms/issued",
+    "identifier": "http://purl.org/dc/terms/identifier",
+    "match": "http://www.w3.org/2004/02/skos/core#exactMatch",
+    "same": "http://www.w3.org/2002/07/owl#sameAs",
+    "source": "http://www.w3.org/ns/prov#wasDerivedFrom",
+    "as_of": "https://w3id.org/ai-openness/ontology#asOf",
+    "checked": "https://w3id.org/ai-openness/ontology#handChecked",
+    "dataset": "https://w3id.org/ai-openness/ontology#fromDataset",
+}
+
+
+def yasgui_available() -> bool:
+    """Whether the YASGUI assets were built into static/vendor (``npm ci`` and ``python -m server.vendor``)."""
+    return (VENDOR / "yasgui.min.js").is_file() and (VENDOR / "yasgui.min.css").is_file()
+
+
+@bp.route("/")
+def index() -> str:
+    """The query page: YASGUI with the example queries, or a plain form when the assets are not built."""
+    from server.examples import examples
+
+    engine = engine_of(current_app)
+
+    def sample() -> str | None:
+        rows = engine.select("SELECT ?id WHERE { ?m a <https://w3id.org/ai-openness/ontology#OpenWeightModel> ; "
+                             "<http://purl.org/dc/terms/identifier> ?id } ORDER BY ?id LIMIT 1")
+        return rows[0]["id"].value if rows else None
+
+    queries = engine.cached("examples", lambda: examples(engine.select, sample()))
+    return render_template("index.html", examples=queries, yasgui=yasgui_available(),
+                           endpoint=url_for("sparql.sparql"), writable=engine.writable)
+
+
+def _labels(iris: set[str]) -> dict[str, str]:
+    """English (or any) rdfs:label of each IRI."""
+    if not iris:
+        return {}
+    values = " ".join(f"<{i}>" for i in sorted(iris))
+    rows = engine_of(current_app).select(
+        f"SELECT ?x ?l WHERE {{ VALUES ?x {{ {values} }} ?x <http://www.w3.org/2000/01/rdf-schema#label> ?l }}"
+    )
+    labels: dict[str, str] = {}
+    for row in rows:
+        lang = row["l"].language if isinstance(row["l"], ox.Literal) else None
+        if row["x"].value not in labels or lang in (None, "en"):
+            labels[row["x"].value] = row["l"].value
+    return labels
+
+
+def _registry(iri: str) -> str:
+    """A short name for an external link."""
+    if iri.startswith("https://huggingface.co/"):
+        return "Hugging Face"
+    if iri.startswith("http://www.wikidata.org/entity/"):
+        return "Wikidata"
+    if "isitopen.ai" in iri:
+        return "Model Openness Tool"
+    if "osai-index" in iri or "opening-up-chatgpt" in iri:
+        return "OSAI index"
+    return re.sub(r"^https?://(www\.)?", "", iri).split("/")[0]
+
+
+def model_facts(slug: str) -> dict[str, object] | None:
+    """What the model page shows, read with SPARQL; None when the store has no such model."""
+    engine = engine_of(current_app)
+    iri = str(MODEL[slug])
+    rows = engine.select(f"SELECT ?p ?o WHERE {{ <{iri}> ?p ?o }}")
+    if not rows:
+        return None
+    values: dict[str, list] = {}
+    for row in rows:
+        values.setdefault(row["p"].value, []).append(row["o"])
+    types = {t.value for t in values.get(RDF_TYPE, [])}
+    releases = engine.select(f"""
+        SELECT ?r ?kind ?avail ?lic ?url ?src WHERE {{
+          <{iri}> <https://w3id.org/ai-openness/ontology#hasRelease> ?r .
+          OPTIONAL {{ ?r <https://w3id.org/ai-openness/ontology#artifact> ?kind }}
+          OPTIONAL {{ ?r <https://w3id.org/ai-openness/ontology#availability> ?avail }}
+          OPTIONAL {{ ?r <http://purl.org/dc/terms/license> ?lic }}
+          OPTIONAL {{ ?r <https://schema.org/url> ?url }}
+          OPTIONAL {{ ?r <http://www.w3.org/ns/prov#wasDerivedFrom> ?src }}
+        }}""")
+    by_release: dict[str, dict[str, object]] = {}
+    for row in releases:
+        entry = by_release.setdefault(row["r"].value, {"iri": row["r"].value, "urls": set(), "sources": set(),
+                                                        "licences": set()})
+        if "kind" in row:
+            entry["kind"] = row["kind"].value
+        if "avail" in row:
+            entry["availability"] = AVAILABILITY_VALUES.get(row["avail"].value, row["avail"].value)  # type: ignore[call-overload]
+        if "lic" in row:
+            entry["licences"].add(row["lic"])  # type: ignore[union-attr]
+        if "url" in row:
+            entry["urls"].add(row["url"].value)  # type: ignore[union-attr]
+        if "src" in row:
+            entry["sources"].add(row["src"].value)  # type: ignore[union-attr]
+    dims = [(str(d), values.get(str(d), [None])[0]) for d in DIMENSIONS]
+    licence_terms = {lic for r in by_release.values() for lic in r["licences"]}  # type: ignore[attr-defined]
+    lookup = {str(d) for d in DIMENSIONS} | {v.value for _, v in dims if v is not None}
+    lookup |= {r["kind"] for r in by_release.values() if "kind" in r}  # type: ignore[misc]
+    lookup |= {lic.value for lic in licence_terms if isinstance(lic, ox.NamedNode)}
+    labels = _labels(lookup)
+    blank_labels: dict[str, str] = {}
+    for lic in licence_terms:
+        if isinstance(lic, ox.BlankNode):
+            found = engine.select(f"SELECT ?l WHERE {{ <{iri}> <https://w3id.org/ai-openness/ontology#hasRelease> "
+                                  f"?r . ?r <http://purl.org/dc/terms/license> ?b . ?b "
+                                  f"<http://www.w3.org/2000/01/rdf-schema#label> ?l }}")
+            for row in found:
+                blank_labels[lic.value] = row["l"].value
+    order = {str(k): i for i, k in enumerate(ARTIFACTS.values())}
+    artifacts = []
+    for entry in sorted(by_release.values(), key=lambda e: (order.get(str(e.get("kind")), 99), str(e["iri"]))):
+        kind = str(entry.get("kind", ""))
+        licences = []
+        for lic in sorted(entry["licences"], key=lambda t: t.value):  # type: ignore[attr-defined]
+            if isinstance(lic, ox.NamedNode):
+                licences.append((labels.get(lic.value, local_name(lic.value)), lic.value))
+            else:
+                licences.append((blank_labels.get(lic.value, "licence (free text)"), None))
+        artifacts.append({
+            "anchor": local_name(str(entry["iri"])),
+            "kind": labels.get(kind, local_name(kind)),
+            "slug": ARTIFACT_SLUGS.get(kind, local_name(kind)),  # type: ignore[call-overload]
+            "availability": entry.get("availability", "unknown"),
+            "licences": licences,
+            "urls": sorted(entry["urls"]),  # type: ignore[call-overload]
+            "sources": sorted(entry["sources"]),  # type: ignore[call-overload]
+        })
+
+    def first(key: str) -> str | None:
+        found = values.get(P[key])
+        return found[0].value if found else None
+
+    links = sorted({o.value for k in ("match", "same") for o in values.get(P[k], []) if isinstance(o, ox.NamedNode)})
+    category = next((name for cls, name in CATEGORIES.items() if str(cls) in types), "unclassified")
+    mof = next((name for cls, name in MOF_CLASSES.items() if str(cls) in types), None)
+    return {
+        "iri": iri,
+        "slug": slug,
+        "name": first("name") or slug,
+        "developer": first("developer"),
+        "issued": first("issued"),
+        "as_of": first("as_of"),
+        "checked": first("checked"),
+        "dataset": first("dataset"),
+        "category": category,
+        "mof": mof,
+        "dimensions": [(labels.get(d, local_name(d)), labels.get(v.value, local_name(v.value)) if v else None)
+                       for d, v in dims],
+        "artifacts": artifacts,
+        "links": [(_registry(link), link) for link in links],
+        "sources": sorted(o.value for o in values.get(P["source"], [])),
+    }
+
+
+def _describe(iri: str, with_releases: bool) -> Response:
+    """RDF about ``iri`` (and its releases), in the negotiated format."""
+    releases = (
+        f" UNION {{ <{iri}> <https://w3id.org/ai-openness/ontology#hasRelease> ?r . ?r ?rp ?ro }}"
+        if with_releases else ""
+    )
+    sparql = (f"CONSTRUCT {{ <{iri}> ?p ?o . ?r ?rp ?ro }} WHERE {{ {{ <{iri}> ?p ?o }}{releases} }}")
+    triples = list(engine_of(current_app).internal_query(sparql))  # type: ignore[call-overload]
+    if not triples:
+        raise NotFound(f"no resource <{iri}> in this knowledge graph")
+    media = negotiate(request.headers.get("Accept"), request.args.get("format"), "graph")
+    response = Response(serialize_graph(triples, media), mimetype=media)
+    response.headers["Vary"] = "Accept"
+    return response
+
+
+@bp.route("/model/<slug>")
+def model(slug: str) -> Response:
+    """A model: an HTML page for browsers, RDF (Turtle, N-Triples, JSON-LD, RDF/XML) for programs."""
+    if not SLUG.match(slug):
+        raise NotFound("model ids are lowercase slugs: letters, digits, '.', '_', '-'")
+    if not wants_html():
+        return _describe(str(MODEL[slug]), with_releases=True)
+    facts = model_facts(slug)
+    if facts is None:
+        raise NotFound(f"no model '{slug}' in this knowledge graph")
+    html = render_template("model.html", m=facts, endpoint=url_for("sparql.sparql"))
+    response = Response(html, mimetype="text/html")
+    response.headers["Vary"] = "Accept"
+    return response
+
+
+@bp.route("/model/<slug>/<part>")
+def release(slug: str, part: str) -> Response:
+    """An artifact release IRI: the model page at its row for browsers, its RDF for programs."""
+    if not SLUG.match(slug) or not re.match(r"^[a-z0-9_-]+$", part):
+        raise NotFound("no such release")
+    if wants_html():
+        return redirect(url_for("pages.model", slug=slug, _anchor=part), code=303)  # type: ignore[return-value]
+    return _describe(f"{MODEL[slug]}/{part}", with_releases=False)
+
+
+@lru_cache(maxsize=1)
+def _ontology() -> tuple[bytes, list[tuple[str, str, list[dict[str, object]]]], dict[str, str]]:
+    """The ontology as Turtle, and its terms grouped for the HTML documentation."""
+    from rdflib import OWL, RDF, RDFS, Literal, URIRef
+    from rdflib.namespace import SKOS
+
+    from kg.ontology import ontology_graph
+
+    g = ontology_graph()
+    turtle = g.serialize(format="turtle").encode()
+    ns = "https://w3id.org/ai-openness/"
+
+    def text(node: URIRef, prop: URIRef) -> str | None:
+        found = [o for o in g.objects(node, prop) if isinstance(o, Literal)]
+        english = [o for o in found if o.language in (None, "en")]
+        return str((english or found)[0]) if found else None
+
+    def name(node: object) -> str:
+        return text(node, RDFS.label) or local_name(str(node)) if isinstance(node, URIRef) else "(expression)"
+
+    header = {
+        "title": text(URIRef(ns + "ontology"), URIRef("http://purl.org/dc/terms/title")) or "AI Openness ontology",
+        "version": text(URIRef(ns + "ontology"), OWL.versionInfo) or "",
+        "description": text(URIRef(ns + "ontology"), URIRef("http://purl.org/dc/terms/description"))
+        or text(URIRef(ns + "ontology"), RDFS.comment) or "",
+    }
+    groups = []
+    for title, kind in (("Classes", OWL.Class), ("Object properties", OWL.ObjectProperty),
+                        ("Datatype properties", OWL.DatatypeProperty), ("Annotation properties",
+                                                                         OWL.AnnotationProperty),
+                        ("Individuals", OWL.NamedIndividual)):
+        terms = []
+        for node in sorted({s for s in g.subjects(RDF.type, kind) if isinstance(s, URIRef) and str(s).startswith(ns)}):
+            terms.append({
+                "iri": str(node),
+                "anchor": local_name(str(node)) if "#" in str(node) else str(node)[len(ns):].replace("/", "-"),
+                "label": name(node),
+                "definition": text(node, SKOS.definition) or text(node, RDFS.comment),
+                "parents": [(name(p), str(p)) for p in g.objects(node, RDFS.subClassOf) if isinstance(p, URIRef)],
+                "types": [(name(t), str(t)) for t in g.objects(node, RDF.type)
+                          if isinstance(t, URIRef) and str(t).startswith(ns)],
+                "domain": [(name(p), str(p)) for p in g.objects(node, RDFS.domain) if isinstance(p, URIRef)],
+                "range": [(name(p), str(p)) for p in g.objects(node, RDFS.range) if isinstance(p, URIRef)],
+            })
+        groups.append((title, kind.split("#")[-1], terms))
+    return turtle, groups, header
+
+
+@bp.route("/ontology")
+def ontology() -> Response:
+    """The ontology: Turtle (or another RDF format) for programs, generated documentation for browsers."""
+    turtle, groups, header = _ontology()
+    if wants_html():
+        return Response(render_template("ontology.html", groups=groups, header=header), mimetype="text/html")
+    media = negotiate(request.headers.get("Accept"), request.args.get("format"), "graph")
+    if media == "text/turtle":
+        body = turtle
+    else:
+        body = serialize_graph([q.triple for q in ox.parse(turtle, format=ox.RdfFormat.TURTLE)], media)
+    response = Response(body, mimetype=media)
+    response.headers["Vary"] = "Accept"
+    return response
+
+
+@bp.route("/ontology.ttl")
+def ontology_turtle() -> Response:
+    """The ontology as a Turtle file."""
+    return Response(_ontology()[0], mimetype="text/turtle")

@@ -1,0 +1,321 @@
+"""SPARQL result formats: content negotiation and serialisers that can stop at a row cap.
+
+No Flask here: the worker processes import this module to turn a query's results into bytes.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from itertools import islice
+from typing import Literal
+from xml.sax.saxutils import escape, quoteattr
+
+import pyoxigraph as ox
+
+from kg.errors import QueryError
+
+Kind = Literal["solutions", "boolean", "graph"]
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+
+#: Media types we produce, by kind of result, the first being the default.
+RESULT_TYPES: dict[Kind, tuple[str, ...]] = {
+    "solutions": (
+        "application/sparql-results+json",
+        "application/sparql-results+xml",
+        "text/csv",
+        "text/tab-separated-values",
+    ),
+    "boolean": (
+        "application/sparql-results+json",
+        "application/sparql-results+xml",
+        "text/csv",
+        "text/tab-separated-values",
+    ),
+    "graph": (
+        "text/turtle",
+        "application/n-triples",
+        "application/ld+json",
+        "application/rdf+xml",
+    ),
+}
+#: Other names clients use for the same types.
+ALIASES = {
+    "application/json": "application/sparql-results+json",
+    "application/xml": "application/sparql-results+xml",
+    "text/xml": "application/sparql-results+xml",
+    "text/plain": "application/n-triples",
+    "application/x-turtle": "text/turtle",
+    "application/turtle": "text/turtle",
+    "application/json+ld": "application/ld+json",
+    "application/xml+rdf": "application/rdf+xml",
+}
+#: Short names of the ``format`` parameter.
+FORMAT_NAMES: dict[str, dict[Kind, str]] = {
+    "json": {"solutions": "application/sparql-results+json", "boolean": "application/sparql-results+json",
+             "graph": "application/ld+json"},
+    "xml": {"solutions": "application/sparql-results+xml", "boolean": "application/sparql-results+xml",
+            "graph": "application/rdf+xml"},
+    "csv": {"solutions": "text/csv", "boolean": "text/csv"},
+    "tsv": {"solutions": "text/tab-separated-values", "boolean": "text/tab-separated-values"},
+    "turtle": {"graph": "text/turtle"},
+    "ttl": {"graph": "text/turtle"},
+    "nt": {"graph": "application/n-triples"},
+    "ntriples": {"graph": "application/n-triples"},
+    "n-triples": {"graph": "application/n-triples"},
+    "jsonld": {"graph": "application/ld+json"},
+    "json-ld": {"graph": "application/ld+json"},
+    "rdfxml": {"graph": "application/rdf+xml"},
+    "rdf": {"graph": "application/rdf+xml"},
+}
+
+
+class NotAcceptableError(QueryError):
+    """No format the client accepts fits the result (HTTP 406)."""
+
+
+def parse_accept(header: str | None) -> list[tuple[str, float]]:
+    """Media ranges of an Accept header with their q-values, best first (stable for ties).
+
+    >>> parse_accept("text/csv;q=0.5, application/sparql-results+json")
+    [('application/sparql-results+json', 1.0), ('text/csv', 0.5)]
+    """
+    ranges: list[tuple[str, float, int]] = []
+    for index, part in enumerate((header or "").split(",")):
+        pieces = [p.strip() for p in part.split(";")]
+        media = pieces[0].lower()
+        if not media or "/" not in media:
+            continue
+        q = 1.0
+        for param in pieces[1:]:
+            name, _, value = param.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    q = max(0.0, min(1.0, float(value)))
+                except ValueError:
+                    q = 0.0
+        # more specific ranges win ties: exact type, then type/*, then */*
+        specificity = 0 if media == "*/*" else 1 if media.endswith("/*") else 2
+        ranges.append((media, q, index - 1000 * specificity))
+    ranges.sort(key=lambda r: (-r[1], r[2]))
+    return [(m, q) for m, q, _ in ranges]
+
+
+def negotiate(accept: str | None, format_param: str | None, kind: Kind) -> str:
+    """The media type to answer with: the ``format`` parameter first, then the Accept header."""
+    offered = RESULT_TYPES[kind]
+    if format_param:
+        name = format_param.strip().lower()
+        if name in FORMAT_NAMES:
+            if kind in FORMAT_NAMES[name]:
+                return FORMAT_NAMES[name][kind]
+        else:
+            media = ALIASES.get(name, name)
+            if media in offered:
+                return media
+        raise NotAcceptableError(
+            f"format={format_param!r} does not fit a {kind} result; use one of {', '.join(offered)}"
+        )
+    ranges = parse_accept(accept)
+    if not ranges:
+        return offered[0]
+    scores: dict[str, float] = {}
+    for media in offered:
+        names = {media} | {alias for alias, target in ALIASES.items() if target == media}
+        best: float | None = None
+        best_specificity = -1
+        for pattern, q in ranges:
+            main, _, _sub = pattern.partition("/")
+            if pattern in names:
+                specificity = 2
+            elif pattern == f"{main}/*" and any(n.startswith(main + "/") for n in names):
+                specificity = 1
+            elif pattern == "*/*":
+                specificity = 0
+            else:
+                continue
+            if specificity > best_specificity:
+                best, best_specificity = q, specificity
+        if best is not None and best > 0:
+            scores[media] = best
+    if not scores:
+        raise NotAcceptableError(
+            f"none of the accepted types fits a {kind} result; this endpoint offers {', '.join(offered)}"
+        )
+    top = max(scores.values())
+    return next(m for m in offered if scores.get(m) == top)
+
+
+@dataclass
+class Answer:
+    """A serialised result: what the HTTP layer sends."""
+
+    media_type: str
+    body: bytes
+    truncated: bool = False
+    rows: int = 0
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def _term_json(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> dict[str, object]:
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, ox.Literal):
+        out: dict[str, object] = {"type": "literal", "value": term.value}
+        if term.language:
+            out["xml:lang"] = term.language
+        elif term.datatype.value != XSD_STRING:
+            out["datatype"] = term.datatype.value
+        return out
+    return {
+        "type": "triple",
+        "value": {
+            "subject": _term_json(term.subject),
+            "predicate": _term_json(term.predicate),
+            "object": _term_json(term.object),
+        },
+    }
+
+
+def _term_xml(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> str:
+    if isinstance(term, ox.NamedNode):
+        return f"<uri>{escape(term.value)}</uri>"
+    if isinstance(term, ox.BlankNode):
+        return f"<bnode>{escape(term.value)}</bnode>"
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return f"<literal xml:lang={quoteattr(term.language)}>{escape(term.value)}</literal>"
+        if term.datatype.value != XSD_STRING:
+            return f"<literal datatype={quoteattr(term.datatype.value)}>{escape(term.value)}</literal>"
+        return f"<literal>{escape(term.value)}</literal>"
+    return (
+        f"<triple><subject>{_term_xml(term.subject)}</subject><predicate>{_term_xml(term.predicate)}"
+        f"</predicate><object>{_term_xml(term.object)}</object></triple>"
+    )
+
+
+def _csv_cell(term: object) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, ox.BlankNode):
+        text = f"_:{term.value}"
+    elif isinstance(term, ox.NamedNode | ox.Literal):
+        text = term.value
+    else:
+        text = str(term)
+    if any(c in text for c in ',"\r\n'):
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
+def _tsv_cell(term: object) -> str:
+    return "" if term is None else str(term)
+
+
+def serialize_solutions(variables: Sequence[str], rows: Iterable[Sequence[object]], media: str) -> bytes:
+    """SELECT results (rows of terms or None, in ``variables`` order) in one of the four result formats."""
+    if media == "application/sparql-results+json":
+        bindings = [
+            {v: _term_json(t) for v, t in zip(variables, row, strict=True) if t is not None}  # type: ignore[arg-type]
+            for row in rows
+        ]
+        doc = {"head": {"vars": list(variables)}, "results": {"bindings": bindings}}
+        return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode()
+    if media == "application/sparql-results+xml":
+        parts = ['<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#"><head>']
+        parts += [f"<variable name={quoteattr(v)}/>" for v in variables]
+        parts.append("</head><results>")
+        for row in rows:
+            parts.append("<result>")
+            parts += [
+                f"<binding name={quoteattr(v)}>{_term_xml(t)}</binding>"  # type: ignore[arg-type]
+                for v, t in zip(variables, row, strict=True)
+                if t is not None
+            ]
+            parts.append("</result>")
+        parts.append("</results></sparql>\n")
+        return "".join(parts).encode()
+    if media == "text/csv":
+        lines = [",".join(variables)]
+        lines += [",".join(_csv_cell(t) for t in row) for row in rows]
+        return ("\r\n".join(lines) + "\r\n").encode()
+    if media == "text/tab-separated-values":
+        lines = ["\t".join(f"?{v}" for v in variables)]
+        lines += ["\t".join(_tsv_cell(t) for t in row) for row in rows]
+        return ("\n".join(lines) + "\n").encode()
+    raise NotAcceptableError(f"{media} is no SELECT result format")
+
+
+def serialize_boolean(value: bool, media: str) -> bytes:
+    """An ASK result."""
+    if media == "application/sparql-results+json":
+        return json.dumps({"head": {}, "boolean": value}).encode()
+    if media == "application/sparql-results+xml":
+        return (
+            '<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#"><head/>'
+            f"<boolean>{'true' if value else 'false'}</boolean></sparql>\n"
+        ).encode()
+    if media in ("text/csv", "text/tab-separated-values"):
+        return b"_askResult\n" + (b"true\n" if value else b"false\n")
+    raise NotAcceptableError(f"{media} is no ASK result format")
+
+
+PREFIXES = {
+    "aio": "https://w3id.org/ai-openness/ontology#",
+    "model": "https://w3id.org/ai-openness/model/",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "schema": "https://schema.org/",
+    "prov": "http://www.w3.org/ns/prov#",
+}
+
+
+def serialize_graph(triples: Sequence[ox.Triple], media: str) -> bytes:
+    """CONSTRUCT/DESCRIBE results in Turtle, N-Triples, JSON-LD or RDF/XML."""
+    rdf_format = ox.RdfFormat.from_media_type(media)
+    if rdf_format is None:
+        raise NotAcceptableError(f"{media} is no RDF format")
+    if rdf_format == ox.RdfFormat.TURTLE:
+        return ox.serialize(triples, format=rdf_format, prefixes=PREFIXES) or b""
+    return ox.serialize(triples, format=rdf_format) or b""
+
+
+def result_kind(result: object) -> Kind:
+    """Whether a pyoxigraph result is solutions, a boolean or a graph."""
+    if isinstance(result, ox.QuerySolutions):
+        return "solutions"
+    if isinstance(result, ox.QueryBoolean):
+        return "boolean"
+    return "graph"
+
+
+def render(result: object, accept: str | None, format_param: str | None, row_limit: int) -> Answer:
+    """Serialise a pyoxigraph result, stopping after ``row_limit`` rows or triples."""
+    kind = result_kind(result)
+    media = negotiate(accept, format_param, kind)
+    if kind == "boolean":
+        return Answer(media, serialize_boolean(bool(result), media))
+    if kind == "solutions":
+        variables = [v.value for v in result.variables]  # type: ignore[attr-defined]
+        rows = _rows(result, len(variables))  # type: ignore[arg-type]
+        kept = list(islice(rows, row_limit + 1))
+    else:
+        kept = list(islice(iter(result), row_limit + 1))  # type: ignore[call-overload]
+    truncated = len(kept) > row_limit
+    if truncated:
+        kept = kept[:row_limit]
+    body = serialize_solutions(variables, kept, media) if kind == "solutions" else serialize_graph(kept, media)
+    return Answer(media, body, truncated=truncated, rows=len(kept))
+
+
+def _rows(solutions: Iterable[ox.QuerySolution], width: int) -> Iterator[list[object]]:
+    for solution in solutions:
+        yield [solution[i] for i in range(width)]
