@@ -1,0 +1,130 @@
+"""Link the KG's models to their entries in external registries and datasets.
+
+Candidates come from the Model Openness Tool and OSAI-index records in the external data folder
+(default: ``../shared/external`` beside the checkout, or ``$OPENNESS_EXTERNAL``) and, with
+``--wikidata-endpoint``, from a Wikidata search by name. Only exact matches (a shared Hub repo, or the
+one entry with the same name) are written, as an SSSOM mapping table (or ``skos:exactMatch`` triples
+with ``--format turtle``); the ambiguous ones go to ``--review FILE`` and are counted on standard error,
+with the conflicts between what the KG and the linked entries say.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+NAME = "link"
+HELP = "link models to their Hub, Wikidata, MOT and OSAI-index entries (SSSOM mapping table)"
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    """Declare the command's arguments."""
+    parser.add_argument("files", nargs="*", metavar="FILE", help="record files (default: the bundled KG)")
+    parser.add_argument("--external", metavar="DIR", help="folder holding mot/models and osai-index")
+    parser.add_argument("--wikidata-endpoint", metavar="URL", help="also search Wikidata at this SPARQL endpoint")
+    parser.add_argument("--format", choices=("sssom", "turtle"), default="sssom", help="output format")
+    parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
+    parser.add_argument("--review", metavar="FILE", help="write the ambiguous candidates (SSSOM) to FILE")
+
+
+def default_external() -> Path:
+    """``$OPENNESS_EXTERNAL``, else ``../shared/external`` beside the source checkout."""
+    env = os.environ.get("OPENNESS_EXTERNAL")
+    return Path(env) if env else Path(__file__).resolve().parents[3] / "shared" / "external"
+
+
+def run(args: argparse.Namespace) -> int:
+    """Gather models and entries, match, write."""
+    from kg.commands.output import write_to
+    from kg.errors import OpennessError
+    from kg.importers.files import import_mot
+    from kg.importers.osai import import_records as import_osai
+    from kg.importers.registry import ImportOptions
+    from kg.linking import entries_from_records, find_links, write_sssom
+    from kg.records import read_files, records_from_triples
+    from kg.resources import bundled_record_files
+
+    models = records_from_triples(read_files(args.files or bundled_record_files()).triples)
+    external = Path(args.external) if args.external else default_external()
+    mot_dir, osai_dir = external / "mot" / "models", external / "osai-index"
+    if not mot_dir.is_dir() and not osai_dir.is_dir() and not args.wikidata_endpoint:
+        raise OpennessError(f"{external}: no mot/models or osai-index folder here; give --external DIR")
+    records_by_iri: dict[str, dict] = {}
+    entries = []
+    for folder, importer, dataset in ((mot_dir, import_mot, "Model Openness Tool"),
+                                      (osai_dir, import_osai, "OSAI index")):
+        if folder.is_dir():
+            result = importer([str(folder)], ImportOptions())
+            for record in result.records:
+                for entry in entries_from_records([record], dataset):
+                    entries.append(entry)
+                    records_by_iri[entry.iri] = record
+    if args.wikidata_endpoint:
+        entries.extend(_wikidata(models, args.wikidata_endpoint, records_by_iri))
+    links = find_links(models, entries)
+    exact = [link for link in links if link.exact]
+    review = [link for link in links if not link.exact]
+    description = "Exact matches between AI Openness KG models and registry entries"
+    if args.format == "turtle":
+        write_to(args.output, lambda out: _write_turtle(exact, out))
+    else:
+        write_to(args.output, lambda out: write_sssom(exact, out, description=description))
+    if args.review:
+        write_to(args.review, lambda out: write_sssom(
+            review, out, description="Candidate matches for a person to decide (not written to the KG)"))
+    conflicts = _conflicts(models, exact, records_by_iri)
+    per_dataset: dict[str, int] = {}
+    for link in exact:
+        per_dataset[link.entry.dataset] = per_dataset.get(link.entry.dataset, 0) + 1
+    linked_models = len({link.model for link in exact})
+    print(f"openness link: {len(exact)} exact links ("
+          + ", ".join(f"{d} {n}" for d, n in sorted(per_dataset.items()))
+          + f") for {linked_models} of {len(models)} models; {len(review)} candidates to review"
+          + (f" (in {args.review})" if args.review else " (write them with --review FILE)")
+          + f"; {len(conflicts)} conflicts between the KG and linked entries", file=sys.stderr)
+    for conflict in conflicts:
+        print(f"openness link: conflict: {conflict.describe()}", file=sys.stderr)
+    return 0
+
+
+def _wikidata(models: list[dict], endpoint: str, records_by_iri: dict[str, dict]) -> list[Any]:
+    from kg.importers.registry import ImportOptions
+    from kg.importers.wikidata import ENTITY, import_records
+    from kg.linking import Entry
+
+    names = list(dict.fromkeys(str(m.get("name") or m["id"]) for m in models if not m.get("wikidata")))
+    result = import_records([], ImportOptions(endpoint=endpoint, search=tuple(names)))
+    failures = [p for p in result.problems if "no item has this" not in p]
+    for problem in failures[:5]:
+        print(f"openness link: {problem}", file=sys.stderr)
+    entries = []
+    for record in result.records:
+        entry = Entry(ENTITY + str(record["wikidata"]), str(record.get("name")), "Wikidata",
+                      str(record.get("developer") or ""))
+        records_by_iri[entry.iri] = record
+        entries.append(entry)
+    return entries
+
+
+def _conflicts(models: list[dict], exact: list[Any], records_by_iri: dict[str, dict]) -> list[Any]:
+    from kg.merge import merge_group
+
+    by_model: dict[str, list[dict]] = {}
+    for link in exact:
+        if link.entry.iri in records_by_iri:
+            by_model.setdefault(link.model, []).append(records_by_iri[link.entry.iri])
+    conflicts = []
+    for model in models:
+        linked = by_model.get(str(model["id"]))
+        if linked:
+            conflicts.extend(merge_group([model, *linked])[1])
+    return conflicts
+
+
+def _write_turtle(links: list[Any], out: Any) -> None:
+    out.write("@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n\n")
+    for link in links:
+        out.write(f"<https://w3id.org/ai-openness/model/{link.model}> skos:exactMatch <{link.entry.iri}> .\n")

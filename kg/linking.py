@@ -1,0 +1,185 @@
+"""Finding the external entries (MOT, OSAI index, Wikidata) that describe the KG's models.
+
+A link is *exact* when the entry names one of the model's Hub repos (a shared identifier), or when its
+name equals the model's name (letters and digits, case ignored) and no other entry of that dataset does.
+Anything weaker (the entry names the model's family, or shares the developer and most name words) is a
+*candidate* for a person to decide; only exact links are written as ``skos:exactMatch``. The mapping
+table is SSSOM (https://w3id.org/sssom/): TSV with a YAML metadata header.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, TextIO
+
+SKOS_EXACT = "skos:exactMatch"
+SKOS_CLOSE = "skos:closeMatch"
+BY_IDENTIFIER = "semapv:DatabaseCrossReference"
+BY_NAME = "semapv:LexicalMatching"
+BY_SIMILARITY = "semapv:LexicalSimilarityThresholdMatching"
+
+CURIE_MAP = {
+    "model": "https://w3id.org/ai-openness/model/",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "semapv": "https://w3id.org/semapv/vocab/",
+    "osai": "https://osai-index.eu/model/",
+    "mot": "https://github.com/lfai/model_openness_tool/blob/main/models/",
+    "wd": "http://www.wikidata.org/entity/",
+    "hf": "https://huggingface.co/",
+}
+COLUMNS = ("subject_id", "subject_label", "predicate_id", "object_id", "object_label", "mapping_justification",
+           "confidence", "object_source", "comment")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """An external entry that may describe a model."""
+
+    iri: str
+    name: str
+    dataset: str
+    developer: str = ""
+    repos: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Link:
+    """A mapping from a KG model to an entry; ``exact`` links are written, the others reviewed."""
+
+    model: str
+    model_name: str
+    entry: Entry
+    exact: bool
+    justification: str
+    confidence: float
+    comment: str = ""
+
+
+def norm(text: str) -> str:
+    """A name reduced to lowercase letters and digits, for exact name comparison.
+
+    >>> norm("Llama-3.1 8B"), norm("llama 3.1-8b")
+    ('llama318b', 'llama318b')
+    """
+    return re.sub(r"[^a-z0-9]", "", text.lower())
+
+
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"[a-z0-9]+(?:\.[0-9]+)*", text.lower()))
+
+
+def entries_from_records(records: Iterable[Mapping[str, Any]], dataset: str) -> list[Entry]:
+    """Entries from imported records: the entry IRI is the record's first link, else its first source."""
+    out = []
+    for r in records:
+        iri = next(iter(_list(r.get("links"))), None) or next(iter(_list(r.get("source"))), None)
+        if not iri:
+            continue
+        out.append(Entry(str(iri), str(r.get("name") or r.get("id")), dataset, str(r.get("developer") or ""),
+                         tuple(str(v).lower() for v in _list(r.get("huggingface")))))
+    return out
+
+
+def _list(value: Any) -> list:
+    if value is None:
+        return []
+    return [v for v in value if v] if isinstance(value, (list, tuple)) else [value]
+
+
+def find_links(models: Sequence[Mapping[str, Any]], entries: Sequence[Entry]) -> list[Link]:
+    """Exact links and candidates for each model among ``entries``."""
+    by_repo: dict[str, list[Entry]] = {}
+    by_name: dict[tuple[str, str], list[Entry]] = {}
+    for e in entries:
+        for repo in e.repos:
+            by_repo.setdefault(repo, []).append(e)
+        by_name.setdefault((e.dataset, norm(e.name)), []).append(e)
+    links: list[Link] = []
+    for m in models:
+        mid, mname = str(m["id"]), str(m.get("name") or m["id"])
+        repos = [str(r).lower() for r in _list(m.get("huggingface"))]
+        found: dict[str, Link] = {}
+        for repo in repos:
+            for e in by_repo.get(repo, []):
+                found[e.iri] = Link(mid, mname, e, True, BY_IDENTIFIER, 1.0, f"both name the Hub repo {repo}")
+        datasets = {e.dataset for e in entries}
+        for dataset in sorted(datasets):
+            same = [e for e in by_name.get((dataset, norm(mname)), []) if e.iri not in found]
+            exact_here = any(link.exact and link.entry.dataset == dataset for link in found.values())
+            if len(same) == 1 and not exact_here:
+                found[same[0].iri] = Link(mid, mname, same[0], True, BY_NAME, 0.95, "same name")
+            elif len(same) > 1 or (same and exact_here):
+                for e in same:
+                    found.setdefault(e.iri, Link(mid, mname, e, False, BY_NAME, 0.5,
+                                                 f"ambiguous: {len(same)} entries of {dataset} have this name"))
+        for e in entries:
+            if e.iri in found:
+                continue
+            reason = _candidate_reason(mname, str(m.get("developer") or ""), e)
+            if reason:
+                found[e.iri] = Link(mid, mname, e, False, BY_SIMILARITY, 0.5, reason)
+        links.extend(found.values())
+    return links
+
+
+def _candidate_reason(name: str, developer: str, e: Entry) -> str | None:
+    """Why an entry might describe the model though it is no exact match; None if it does not."""
+    n, en = norm(name), norm(e.name)
+    if len(en) >= 4 and n.startswith(en) and n != en:
+        return f"the entry names the family {e.name!r}"
+    words, ewords = _words(name), _words(e.name)
+    same_developer = bool(developer and e.developer) and (
+        norm(developer) in norm(e.developer) or norm(e.developer) in norm(developer)
+    )
+    if same_developer and words and ewords and len(words & ewords) / len(words | ewords) >= 0.5:
+        return f"same developer, names share {', '.join(sorted(words & ewords))}"
+    return None
+
+
+def curie(iri: str) -> str:
+    """The CURIE of an IRI under ``CURIE_MAP``, else the IRI itself."""
+    for prefix, base in CURIE_MAP.items():
+        if iri.startswith(base) and len(iri) > len(base):
+            return f"{prefix}:{iri[len(base):]}"
+    return iri
+
+
+def write_sssom(links: Iterable[Link], out: TextIO, *, description: str, today: str | None = None) -> None:
+    """Links as an SSSOM TSV mapping set (metadata in ``#`` lines, then one row per mapping)."""
+    out.write("# curie_map:\n")
+    for prefix, base in CURIE_MAP.items():
+        out.write(f"#   {prefix}: {base}\n")
+    out.write("# mapping_set_id: https://w3id.org/ai-openness/mappings/registry-links.sssom.tsv\n")
+    out.write(f"# mapping_set_description: {description}\n")
+    out.write("# license: https://creativecommons.org/publicdomain/zero/1.0/\n")
+    out.write("# mapping_tool: openness link\n")
+    out.write(f"# mapping_date: {today or _dt.date.today().isoformat()}\n")
+    out.write("\t".join(COLUMNS) + "\n")
+    for link in links:
+        row = (
+            curie(f"{CURIE_MAP['model']}{link.model}"), link.model_name,
+            SKOS_EXACT if link.exact else SKOS_CLOSE, curie(link.entry.iri), link.entry.name,
+            link.justification, f"{link.confidence:g}", link.entry.dataset, link.comment,
+        )
+        out.write("\t".join(_cell(v) for v in row) + "\n")
+
+
+def _cell(value: str) -> str:
+    return " ".join(str(value).split())
+
+
+def wikidata_entries(
+    models: Sequence[Mapping[str, Any]], search: Callable[[str], list[Mapping[str, Any]]]
+) -> list[Entry]:
+    """Wikidata entries found by searching each model's name (``search`` returns imported records)."""
+    from kg.importers.wikidata import ENTITY
+
+    out: list[Entry] = []
+    for m in models:
+        for r in search(str(m.get("name") or m["id"])):
+            out.append(Entry(ENTITY + str(r["wikidata"]), str(r.get("name")), "Wikidata",
+                             str(r.get("developer") or "")))
+    return out
