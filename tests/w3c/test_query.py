@@ -43,7 +43,13 @@ EXPECTED_TYPE = {
     ".rdf": "application/rdf+xml",
 }
 
-CASES = params(manifest.eval_tests, lambda t: t.id)
+
+def _cases() -> list[manifest.EvalTest]:
+    # Cases that share data run one after another, so the data is loaded once for all of them.
+    return sorted(manifest.eval_tests(), key=lambda t: (t.data, t.graph_data))
+
+
+CASES = params(_cases, lambda t: t.id)
 
 
 def run_case(case: manifest.EvalTest, endpoint: Endpoint) -> None:
