@@ -47,8 +47,8 @@ def test_sssom_table():
     assert tuple(header.split("\t")) == COLUMNS
     rows = [line.split("\t") for line in lines[lines.index(header) + 1:]]
     assert all(len(r) == len(COLUMNS) for r in rows)
-    assert ["model:olmo-7b", "skos:exactMatch", "semapv:DatabaseCrossReference"] == [
-        rows[0][0], rows[0][2], rows[0][5]]
+    assert [
+        rows[0][0], rows[0][2], rows[0][5]] == ["model:olmo-7b", "skos:exactMatch", "semapv:DatabaseCrossReference"]
 
 
 def test_cli_links_with_wikidata_registry(tmp_path, capsys):
