@@ -338,6 +338,74 @@ def open_store(spec: StoreSpec | str | None, *, create: bool = True) -> Backend:
     return LocalBackend(store, spec)
 
 
+def reason(store: ox.Store) -> int:
+    """Rebuild the derived graphs of ``store`` from its records: the ontology graph (with the licence typing
+    the records' licences need) and the inferences. Returns the number of inferred statements.
+
+    The records are every graph but the ontology's and the inferences'.
+    """
+    from kg.kgdata import ontology_quads
+    from kg.reasoner import materialise
+    from kg.records.model import RecordSet
+
+    ontology, inferred = ox.NamedNode(str(ONTOLOGY_GRAPH)), ox.NamedNode(str(INFERRED_GRAPH))
+    records = RecordSet(triples=[q.triple for q in store if q.graph_name not in (ontology, inferred)])
+    if store.contains_named_graph(ontology):
+        store.remove_graph(ontology)
+    store.extend(ontology_quads(records))
+    return materialise(store)
+
+
+def _canonical(triples: set[ox.Triple]) -> set[ox.Quad]:
+    dataset = ox.Dataset(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
+    dataset.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)
+    return set(dataset)
+
+
+def _same_graph(a: set[ox.Triple], b: set[ox.Triple]) -> bool:
+    """Equal, or equal up to blank node names (the ontology's axioms get new blank nodes on every parse)."""
+    if a == b:
+        return True
+    if len(a) != len(b):
+        return False
+    return _canonical(a) == _canonical(b)
+
+
+def _graph_key(term: ox.NamedNode | ox.BlankNode | ox.DefaultGraph) -> str:
+    return "default" if isinstance(term, ox.DefaultGraph) else term.value
+
+
+def _by_graph(quads: Iterable[ox.Quad]) -> dict[str, set[ox.Triple]]:
+    out: dict[str, set[ox.Triple]] = {}
+    for q in quads:
+        out.setdefault(_graph_key(q.graph_name), set()).add(q.triple)
+    return out
+
+
+@dataclass(frozen=True)
+class SyncReport:
+    """What :func:`sync` changed."""
+
+    added: int
+    removed: int
+    graphs: list[str]
+
+
+def sync(backend: Backend, before: Iterable[ox.Quad], after: Iterable[ox.Quad]) -> SyncReport:
+    """Make ``backend`` hold ``after`` where it held ``before``, replacing only the graphs that differ.
+
+    Used by checked writes: the change is made, validated and reasoned on a copy, then synced.
+    """
+    old, new = _by_graph(before), _by_graph(after)
+    changed = sorted(g for g in old.keys() | new.keys()
+                     if not _same_graph(old.get(g, set()), new.get(g, set())))
+    added = sum(len(new.get(g, set()) - old.get(g, set())) for g in changed)
+    removed = sum(len(old.get(g, set()) - new.get(g, set())) for g in changed)
+    for graph in changed:
+        backend.replace_graph(graph, new.get(graph, set()))
+    return SyncReport(added, removed, changed)
+
+
 def dump_nquads(backend: Backend) -> bytes:
     """Every quad of a store as N-Quads (how worker processes get a copy of an in-memory store)."""
     out = io.BytesIO()
@@ -358,6 +426,8 @@ __all__ = [
     "dump_nquads",
     "load_bundled",
     "open_store",
+    "reason",
+    "sync",
     "parse_store_spec",
     "run_local_query",
 ]

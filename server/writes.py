@@ -7,13 +7,13 @@ engine's write lock; the query workers then reopen the store. No Flask here.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import pyoxigraph as ox
 
 from kg.errors import QueryError
+from kg.store import reason, sync
 from kg.vocab import INFERRED_GRAPH, ONTOLOGY_GRAPH
 from server.engine import Engine
 
@@ -40,17 +40,6 @@ class WriteReport:
                 f"{self.warnings} validation warnings")
 
 
-def _graph_key(term: ox.NamedNode | ox.BlankNode | ox.DefaultGraph) -> str:
-    return "default" if isinstance(term, ox.DefaultGraph) else term.value
-
-
-def _by_graph(quads: list[ox.Quad]) -> dict[str, set[ox.Triple]]:
-    out: dict[str, set[ox.Triple]] = defaultdict(set)
-    for q in quads:
-        out[_graph_key(q.graph_name)].add(q.triple)
-    return out
-
-
 def validate_store(store: ox.Store) -> int:
     """Validate the records of ``store`` (every graph but the ontology's and the inferences); returns warnings.
 
@@ -71,8 +60,6 @@ def validate_store(store: ox.Store) -> int:
 
 def apply_change(engine: Engine, change: Callable[[ox.Store], None]) -> WriteReport:
     """Run ``change`` on a copy of the store, validate and reason there, then commit the changed graphs."""
-    from kg.reasoner import materialise
-
     with engine.write_lock:
         before = engine.backend.quads()
         copy = ox.Store()
@@ -80,17 +67,12 @@ def apply_change(engine: Engine, change: Callable[[ox.Store], None]) -> WriteRep
         change(copy)
         warnings = validate_store(copy)
         try:
-            materialise(copy)
+            reason(copy)
         except Exception as exc:  # noqa: BLE001 - a reasoner failure must reject the write, not half-apply it
             raise WriteRejectedError(f"rejected, nothing changed: the reasoner failed: {exc}") from None
-        old, new = _by_graph(before), _by_graph(list(copy))
-        changed = sorted(g for g in old.keys() | new.keys() if old.get(g, set()) != new.get(g, set()))
-        added = sum(len(new.get(g, set()) - old.get(g, set())) for g in changed)
-        removed = sum(len(old.get(g, set()) - new.get(g, set())) for g in changed)
-        for graph in changed:
-            engine.backend.replace_graph(graph, new.get(graph, set()))
+        done = sync(engine.backend, before, list(copy))
         engine.after_write()
-    return WriteReport(added=added, removed=removed, graphs=changed, warnings=warnings)
+    return WriteReport(added=done.added, removed=done.removed, graphs=done.graphs, warnings=warnings)
 
 
 def apply_update(engine: Engine, sparql: str) -> WriteReport:
