@@ -1,0 +1,371 @@
+"""Benchmark the SPARQL endpoint against its ceiling and a Python peer on the same 10,000-model dataset.
+
+Servers, each a real process on 127.0.0.1 with the dataset on disk or loaded at start:
+
+- ``openness``: ``openness serve --store DIR`` (waitress; queries in worker processes, the default);
+- ``oxigraph``: ``oxigraph serve --location DIR --union-default-graph`` (the native engine: our ceiling);
+- ``rdflib-endpoint``: ``rdflib-endpoint serve FILE`` (FastAPI and rdflib: a Python peer).
+
+The dataset is generated as plain records (docs/records.md), turned into RDF by kg.records, loaded with
+the ontology and reasoned (kg.kgdata.load_records), so every server holds the same quads: records,
+ontology and inferred categories. Each server's default graph is the union of them.
+
+Three queries, each for ``--duration`` seconds with ``--clients`` concurrent clients: one model's triples
+by IRI (a random model per request); count of models by category; a filter, join and order query.
+
+    python bench/endpoint.py                 # 10,000 models, 4 clients, 20 s per cell
+    python bench/endpoint.py --duration 3    # a quick run
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from bench._load import CellResult, get, run_cell  # noqa: E402
+
+BIN = Path(sys.executable).parent
+JSON = "application/sparql-results+json"
+MODEL = "https://w3id.org/ai-openness/model/"
+PREFIXES = """PREFIX aio: <https://w3id.org/ai-openness/ontology#>
+PREFIX schema: <https://schema.org/>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
+"""
+
+ARTIFACTS = ("weights", "architecture", "training_code", "training_data", "inference_code", "model_card")
+LICENCES = ("Apache-2.0", "MIT", "BSD-3-Clause", "CC-BY-4.0", "llama3.1", "proprietary-terms")
+DEVELOPERS = tuple(f"Lab {i:03d}" for i in range(200))
+
+
+def model_id(n: int) -> str:
+    return f"bench-model-{n:05d}"
+
+
+def make_records(count: int, seed: int = 7) -> list[dict]:
+    """``count`` plain model records with a realistic spread of categories (seeded, so runs agree)."""
+    rng = random.Random(seed)
+    records = []
+    for n in range(count):
+        kind = rng.random()
+        weights = "not-released" if kind < 0.3 else rng.choice(("public", "public", "gated"))
+        opened = kind >= 0.8  # open-source: all four category artifacts available
+        artifacts: dict[str, object] = {}
+        for slug in ARTIFACTS:
+            if slug == "weights":
+                status = weights
+            elif opened and slug in ("architecture", "training_code", "training_data"):
+                status = "public"
+            else:
+                status = rng.choice(("public", "not-released", "not-released", "gated"))
+            if rng.random() < 0.03:
+                status = "unknown"
+            if status in ("public", "gated"):
+                artifacts[slug] = {
+                    "availability": status,
+                    "license": rng.choice(LICENCES),
+                    "url": f"https://example.org/{model_id(n)}/{slug}",
+                }
+            else:
+                artifacts[slug] = status
+        year = rng.randint(2019, 2026)
+        records.append(
+            {
+                "id": model_id(n),
+                "name": f"Bench Model {n}",
+                "developer": rng.choice(DEVELOPERS),
+                "date": f"{year}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
+                "source": [f"https://example.org/{model_id(n)}"],
+                "artifacts": artifacts,
+            }
+        )
+    return records
+
+
+def build_dataset(count: int, work: Path) -> tuple[Path, Path, Path, int]:
+    """The openness store directory, an N-Quads dump and an N-Triples file (graphs merged) of one dataset."""
+    import pyoxigraph as ox
+
+    from kg.kgdata import load_records
+    from kg.records.plain import records_to_recordset
+
+    store_dir = work / "openness-store"
+    store = ox.Store(str(store_dir))
+    load_records(store, records_to_recordset(make_records(count), file="bench"))
+    store.flush()
+    nquads = work / "dataset.nq"
+    ntriples = work / "dataset.nt"
+    quads = list(store)
+    with nquads.open("wb") as out:
+        ox.serialize(quads, out, ox.RdfFormat.N_QUADS)
+    triples = {q.triple for q in quads}
+    with ntriples.open("wb") as out:
+        ox.serialize(sorted(triples, key=str), out, ox.RdfFormat.N_TRIPLES)
+    del store
+    return store_dir, nquads, ntriples, len(triples)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Queries
+
+
+def lookup(rng: random.Random, count: int) -> str:
+    return f"SELECT ?p ?o WHERE {{ <{MODEL}{model_id(rng.randrange(count))}> ?p ?o }}"
+
+
+COUNT_BY_CATEGORY = (
+    PREFIXES
+    + """SELECT ?category (COUNT(DISTINCT ?m) AS ?n) WHERE {
+  VALUES ?category { aio:ClosedSourceModel aio:OpenWeightModel aio:OpenSourceModel }
+  ?m a ?category .
+} GROUP BY ?category ORDER BY ?category"""
+)
+
+FILTER_JOIN_ORDER = (
+    PREFIXES
+    + """SELECT ?m ?name ?date ?licence WHERE {
+  ?m a aio:OpenWeightModel ; schema:name ?name ; dcterms:issued ?date ; aio:hasRelease ?r .
+  ?r aio:artifact aio:Weights ; aio:availability aio:Public ; dcterms:license ?licence .
+  FILTER(?date >= "2024-01-01"^^xsd:date && STRSTARTS(STR(?licence), "http://spdx.org/licenses/"))
+} ORDER BY DESC(?date) ?name LIMIT 50"""
+)
+
+
+def queries(count: int) -> dict[str, Callable[[random.Random], str]]:
+    return {
+        "lookup": lambda rng: lookup(rng, count),
+        "count-by-category": lambda rng: COUNT_BY_CATEGORY,
+        "filter-join-order": lambda rng: FILTER_JOIN_ORDER,
+    }
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Servers
+
+
+@dataclass
+class Server:
+    name: str
+    url: str  # the SPARQL query URL
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _exe(name: str) -> str:
+    local = BIN / name
+    found = str(local) if local.exists() else shutil.which(name)
+    if not found:
+        raise SystemExit(f"bench/endpoint.py: '{name}' is not installed (pip install -e '.[test]')")
+    return found
+
+
+@contextmanager
+def running(name: str, cmd: list[str], url: str, log: Path, ready_timeout: float = 600) -> Iterator[Server]:
+    """Start a server process, wait until it answers a query, stop it afterwards."""
+    with log.open("wb") as out:
+        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, cwd=REPO)
+    try:
+        deadline = time.monotonic() + ready_timeout
+        while True:
+            if proc.poll() is not None:
+                raise SystemExit(f"{name} exited with {proc.returncode}; see {log}")
+            try:
+                status, _ = get(url, "ASK {}", JSON, timeout=5)
+                if status == 200:
+                    break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                raise SystemExit(f"{name} did not answer within {ready_timeout:.0f} s; see {log}")
+            time.sleep(0.25)
+        yield Server(name, url)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def start(name: str, work: Path, store_dir: Path, nquads: Path, ntriples: Path) -> Iterator[Server]:
+    port = free_port()
+    log = work / f"{name}.log"
+    if name == "openness":
+        cmd = [
+            sys.executable,
+            "-m",
+            "kg",
+            "serve",
+            "--store",
+            str(store_dir),
+            "--port",
+            str(port),
+            "--row-limit",
+            "100000",
+        ]
+        return running(name, cmd, f"http://127.0.0.1:{port}/sparql", log)
+    if name == "oxigraph":
+        location = work / "oxigraph-store"
+        if not location.exists():
+            subprocess.run(
+                [_exe("oxigraph"), "load", "--location", str(location), "--file", str(nquads)],
+                check=True,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+        cmd = [
+            _exe("oxigraph"),
+            "serve-read-only",
+            "--location",
+            str(location),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--union-default-graph",
+        ]
+        return running(name, cmd, f"http://127.0.0.1:{port}/query", log)
+    if name == "rdflib-endpoint":
+        cmd = [_exe("rdflib-endpoint"), "serve", "--host", "127.0.0.1", "--port", str(port), str(ntriples)]
+        return running(name, cmd, f"http://127.0.0.1:{port}/", log)
+    raise SystemExit(f"unknown server {name}")
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The run
+
+
+def answer_rows(url: str, query: str) -> int:
+    """How many solutions a server gives (a cross-check that every server holds the same data)."""
+    status, body = get(url, query, JSON)
+    if status != 200:
+        return -status
+    return len(json.loads(body)["results"]["bindings"])
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--models", type=int, default=10_000, help="models in the dataset (default 10000)")
+    parser.add_argument("--duration", type=float, default=20.0, help="seconds per cell (default 20)")
+    parser.add_argument("--clients", type=int, default=4, help="concurrent clients (default 4)")
+    parser.add_argument("--servers", default="openness,oxigraph,rdflib-endpoint", help="comma-separated")
+    parser.add_argument("--queries", default="lookup,count-by-category,filter-join-order", help="comma-separated")
+    parser.add_argument("--json", type=Path, default=None, help="also write the figures to this file")
+    parser.add_argument("--work", type=Path, default=None, help="working directory (default: a temporary one)")
+    args = parser.parse_args(argv)
+    servers = [s for s in args.servers.split(",") if s]
+    wanted = [q for q in args.queries.split(",") if q]
+
+    work = args.work or Path(tempfile.mkdtemp(prefix="openness-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    t0 = time.perf_counter()
+    store_dir, nquads, ntriples, n_triples = build_dataset(args.models, work)
+    print(
+        f"dataset: {args.models} models, {n_triples} triples (records, ontology, inferences), "
+        f"built in {time.perf_counter() - t0:.1f} s in {work}",
+        flush=True,
+    )
+
+    makers = {k: v for k, v in queries(args.models).items() if k in wanted}
+    results: dict[str, dict[str, CellResult]] = {q: {} for q in makers}
+    rows: dict[str, dict[str, int]] = {q: {} for q in makers}
+    for name in servers:
+        t1 = time.perf_counter()
+        with start(name, work, store_dir, nquads, ntriples) as server:
+            print(f"{name}: up in {time.perf_counter() - t1:.1f} s at {server.url}", flush=True)
+            for qname, make in makers.items():
+                rows[qname][name] = answer_rows(server.url, make(random.Random(0)))  # also warms caches
+                cell = run_cell(server.url, make, JSON, args.clients, args.duration)
+                results[qname][name] = cell
+                err = f" (first error: {cell.first_error})" if cell.first_error else ""
+                print(
+                    f"  {qname:18} {cell.rate:9.1f} req/s  p50 {cell.percentile(50):8.2f} ms  "
+                    f"p99 {cell.percentile(99):8.2f} ms  errors {cell.errors}{err}",
+                    flush=True,
+                )
+
+    report(results, rows, args)
+    if args.json:
+        args.json.write_text(
+            json.dumps(
+                {
+                    "models": args.models,
+                    "triples": n_triples,
+                    "clients": args.clients,
+                    "duration": args.duration,
+                    "cells": {
+                        q: {
+                            s: {
+                                "req_s": c.rate,
+                                "p50_ms": c.percentile(50),
+                                "p99_ms": c.percentile(99),
+                                "requests": c.requests,
+                                "errors": c.errors,
+                                "rows": rows[q].get(s),
+                            }
+                            for s, c in cells.items()
+                        }
+                        for q, cells in results.items()
+                    },
+                },
+                indent=2,
+            )
+        )
+    if args.work is None:
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+def report(
+    results: dict[str, dict[str, CellResult]], rows: dict[str, dict[str, int]], args: argparse.Namespace
+) -> None:
+    """The table, the ratios and the issue's goals."""
+    print(f"\n{args.models} models, {args.clients} clients, {args.duration:g} s per cell")
+    print(f"{'query':18} {'server':16} {'req/s':>9} {'p50 ms':>9} {'p99 ms':>9} {'errors':>7} {'rows':>6}")
+    for qname, cells in results.items():
+        for name, cell in cells.items():
+            print(
+                f"{qname:18} {name:16} {cell.rate:9.1f} {cell.percentile(50):9.2f} "
+                f"{cell.percentile(99):9.2f} {cell.errors:7d} {rows[qname].get(name, 0):6d}"
+            )
+    print()
+    goals = {
+        "lookup": [("oxigraph", 0.25), ("rdflib-endpoint", 3.0)],
+        "count-by-category": [("oxigraph", 0.9)],
+        "filter-join-order": [("oxigraph", 0.9)],
+    }
+    for qname, cells in results.items():
+        ours = cells.get("openness")
+        if ours is None:
+            continue
+        parts = []
+        for peer in ("oxigraph", "rdflib-endpoint"):
+            if peer in cells and cells[peer].rate > 0:
+                ratio = ours.rate / cells[peer].rate
+                goal = dict(goals.get(qname, [])).get(peer)
+                verdict = "" if goal is None else f" (goal >= {goal:g}x: {'met' if ratio >= goal else 'NOT met'})"
+                parts.append(f"{ratio:.2f}x {peer}{verdict}")
+        print(f"openness {qname:18} " + "; ".join(parts))
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("PYTHONUNBUFFERED", "1")
+    raise SystemExit(main())
