@@ -72,8 +72,8 @@ def engine_of(app: Flask):  # type: ignore[no-untyped-def]
 def _install_limits(app: Flask) -> None:
     @app.before_request
     def _url_length() -> Response | None:
-        target = request.environ.get("RAW_URI") or request.full_path
-        if len(target) > int(app.config["MAX_URL_LENGTH"]):
+        size = len(request.environ.get("PATH_INFO", "")) + len(request.environ.get("QUERY_STRING", ""))
+        if size > int(app.config["MAX_URL_LENGTH"]):
             return error_response(414, f"the request URL is longer than {app.config['MAX_URL_LENGTH']} bytes; "
                                        "POST the query instead")
         return None

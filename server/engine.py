@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
+from kg.errors import QueryError
 from kg.store import Backend, LocalBackend, QueryResult, StoreSpec, open_store, run_local_query
 from server import guard
 from server.executor import QueryPool, QueryRequest, Snapshot
@@ -89,13 +90,16 @@ class Engine:
         self.check(request.sparql, (*request.default_graphs, *request.named_graphs))
         if self.pool is not None:
             return self.pool.run(request)
-        result = self.backend.query(
-            request.sparql,
-            default_graphs=request.default_graphs or None,
-            named_graphs=request.named_graphs or None,
-            timeout=self.settings.query_timeout,
-        )
-        return render(result, request.accept, request.format, request.row_limit)
+        try:
+            result = self.backend.query(
+                request.sparql,
+                default_graphs=request.default_graphs or None,
+                named_graphs=request.named_graphs or None,
+                timeout=self.settings.query_timeout,
+            )
+            return render(result, request.accept, request.format, request.row_limit)
+        except OSError as exc:  # the engine's own I/O errors, e.g. an allow-listed SERVICE that fails
+            raise QueryError(f"query failed: {str(exc).splitlines()[0][:300] if str(exc) else exc}") from None
 
     def internal_query(self, sparql: str) -> QueryResult:
         """A query the server itself wrote (pages, counts): trusted, bounded, run directly."""

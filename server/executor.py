@@ -145,8 +145,11 @@ class QueryPool:
         except queue.Empty:
             raise PoolBusyError(f"all {self.size} query workers are busy; try again later") from None
         try:
-            if not worker.wait_ready(max(0.1, deadline - time.monotonic()) + 30):
+            if not worker.wait_ready(60):
+                self._replace(worker)
+                worker = None
                 raise QueryError("a query worker failed to start")
+            deadline = time.monotonic() + limit  # a worker's start-up does not count against the query
             worker.send(request)
             if not worker.poll(max(0.0, deadline - time.monotonic())):
                 self._replace(worker)
