@@ -30,6 +30,9 @@ from server.results import negotiate, serialize_graph
 
 bp = Blueprint("pages", __name__)
 
+#: rdflib URIRefs do not hash like strings: plain-string keys for look-ups by IRI text.
+_AVAILABILITY = {str(k): v for k, v in AVAILABILITY_VALUES.items()}
+_SLUGS = {str(k): v for k, v in ARTIFACT_SLUGS.items()}
 SLUG = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 VENDOR = Path(__file__).parent / "static" / "vendor"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -125,7 +128,7 @@ def model_facts(slug: str) -> dict[str, object] | None:
         if "kind" in row:
             entry["kind"] = row["kind"].value
         if "avail" in row:
-            entry["availability"] = AVAILABILITY_VALUES.get(row["avail"].value, row["avail"].value)  # type: ignore[call-overload]
+            entry["availability"] = _AVAILABILITY.get(row["avail"].value, local_name(row["avail"].value))
         if "lic" in row:
             entry["licences"].add(row["lic"])  # type: ignore[union-attr]
         if "url" in row:
@@ -159,7 +162,7 @@ def model_facts(slug: str) -> dict[str, object] | None:
         artifacts.append({
             "anchor": local_name(str(entry["iri"])),
             "kind": labels.get(kind, local_name(kind)),
-            "slug": ARTIFACT_SLUGS.get(kind, local_name(kind)),  # type: ignore[call-overload]
+            "slug": _SLUGS.get(kind, local_name(kind)),
             "availability": entry.get("availability", "unknown"),
             "licences": licences,
             "urls": sorted(entry["urls"]),  # type: ignore[call-overload]
