@@ -77,7 +77,8 @@ def validate(
     shape_sets = [ours]
     if extra_shapes:
         shape_sets.append(compile_shapes(parse_shapes([Path(p) for p in extra_shapes])))
-    index = fast.Index(chain(records.triples, licence_typing(records.triples)))
+    with fast.gc_paused():
+        index = fast.Index(chain(records.triples, licence_typing(records.triples)))
     locator = Locator(records, index)
     results: list[Result] = []
     graph: rdflib.Graph | None = None

@@ -74,6 +74,9 @@ class Shape:
     constraints: list[tuple[ox.NamedNode, Any]] = field(default_factory=list)
     properties: list[Shape] = field(default_factory=list)
     unsupported: list[str] = field(default_factory=list)
+    #: Filled by the engine on first use: the constraints ready to run, and a one-test shortcut.
+    compiled: list[tuple[str, Any, Any, Any]] | None = None
+    simple_test: tuple[Any, Any] | None = None
 
     @property
     def has_targets(self) -> bool:
