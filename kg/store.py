@@ -163,8 +163,10 @@ class LocalBackend:
         self.store.extend(quads)
 
     def close(self) -> None:
-        if self.spec.kind == "path":
+        """Flush an on-disk store and let go of it (its lock is released when the last reference goes)."""
+        if self.spec.kind == "path" and self.store is not None:
             self.store.flush()
+        self.store = None  # type: ignore[assignment]
 
 
 def run_local_query(
