@@ -24,9 +24,7 @@ def _record_title(result: Result) -> str:
         where += f" row {result.row}"
     if result.record is None:
         return where
-    if isinstance(result.record, ox.NamedNode):
-        return f"{where}: {result.record.value.rsplit('/', 1)[-1]}"
-    return f"{where}: (record without a usable id)"
+    return f"{where}: {result.record_label}"
 
 
 def write_text(report: Report, out: TextIO) -> None:

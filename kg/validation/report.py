@@ -21,6 +21,7 @@ _ARTIFACT = ox.NamedNode(str(AIO.artifact))
 _LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
 _IDENTIFIER = ox.NamedNode("http://purl.org/dc/terms/identifier")
 _LICENSE = ox.NamedNode("http://purl.org/dc/terms/license")
+_NAME = ox.NamedNode(str(SCHEMA.name))
 _SLUGS = {iri_str: slug for iri_str, slug in ((str(k), v) for k, v in ARTIFACT_SLUGS.items())}
 _MATCH = "http://www.w3.org/2004/02/skos/core#exactMatch"
 _MODEL_COLUMNS = {
@@ -59,8 +60,9 @@ class Result:
     file: str | None = None
     row: int | None = None
     column: str | None = None
-    #: The record (model node) the focus belongs to, for grouping.
+    #: The record (model node) the focus belongs to, for grouping, and how people know it.
     record: Any = None
+    record_label: str | None = None
     #: "shacl" for results of the shapes; "records" for what only the records as read show.
     origin: str = "shacl"
 
@@ -224,8 +226,19 @@ class Locator:
             text = f"{slug}: {text}"
         return text
 
+    def record_label(self, record: Any) -> str:
+        if isinstance(record, ox.NamedNode):
+            return record.value.rsplit("/", 1)[-1]
+        for predicate in (_IDENTIFIER, _NAME):
+            found = self.index.objects(record, predicate)
+            if found:
+                return f"{found[0].value!r} (no usable id)"
+        return "(a record without id or name)"
+
     def locate(self, result: Result, shape: Shape | None) -> Result:
         result.record = self.record_of(result.focus)
+        if result.record is not None:
+            result.record_label = self.record_label(result.record)
         if result.focus is None:
             return result
         predicate = _first_predicate(result.path) or (shape.report_path if shape is not None else None)
