@@ -73,7 +73,8 @@ def conflict_reasons(facts: ModelFacts) -> list[str]:
         lines.append(
             f"conflict on {kind_label(kind)}: {stated}; "
             f"{_VALUES.get(decided.availability or '', decided.availability)} decided "
-            "(definite availability first, then the most recent as-of date, then the order given)"
+            "(definite availability first, then the most recent as-of date, then hand-checked, then the claim "
+            "that promises less)"
         )
     return lines
 

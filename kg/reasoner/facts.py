@@ -34,6 +34,7 @@ class Claim:
     sources: list[str] = field(default_factory=list)
     urls: list[str] = field(default_factory=list)
     as_of: str | None = None
+    checked: str | None = None
 
     @property
     def known(self) -> bool:
@@ -65,17 +66,11 @@ class ModelFacts:
         return out
 
 
-def deciding_claim(claims: list[Claim], model: ModelFacts) -> Claim:
-    """The claim the classifier uses: definite over unknown, then the most recent as-of, then first given.
+def deciding_claim(claims: list[Claim]) -> Claim:
+    """The claim the classifier uses, by the merge rule of ``kg.merge`` (one rule for import and reasoning)."""
+    from kg.merge import choose_deciding_claim
 
-    A hand-checked record's own claims carry the record's as-of date, so a fresh hand check wins over an
-    older import; equal dates keep the order the sources were given in.
-    """
-    def rank(item: tuple[int, Claim]) -> tuple[int, str, int]:
-        index, claim = item
-        return (1 if claim.known else 0, claim.as_of or model.as_of or "", -index)
-
-    return max(enumerate(claims), key=rank)[1]
+    return choose_deciding_claim(claims)
 
 
 def _key(term: Any) -> str:
@@ -117,6 +112,7 @@ def collect_facts(triples: Iterable[Any]) -> dict[str, ModelFacts]:
             release=release, kind=kinds[0], availability=avail[0] if avail else None,
             licences=rp.get(P.P_LICENSE.value, []), sources=rp.get(P.P_SOURCE.value, []),
             urls=rp.get(P.P_URL.value, []), as_of=(rp.get(P.P_AS_OF.value) or [None])[0],
+            checked=(rp.get(P.P_CHECKED.value) or [None])[0],
         )
         models[model].claims.setdefault(kinds[0], []).append(releases[release])
     for iri, facts in models.items():
@@ -130,5 +126,5 @@ def collect_facts(triples: Iterable[Any]) -> dict[str, ModelFacts]:
         facts.labels = labels
         for kind, claims in facts.claims.items():
             claims.sort(key=lambda c: c.release)
-            facts.deciding[kind] = claims[0] if len(claims) == 1 else deciding_claim(claims, facts)
+            facts.deciding[kind] = claims[0] if len(claims) == 1 else deciding_claim(claims)
     return models

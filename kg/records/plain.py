@@ -29,6 +29,7 @@ P_SOURCE = _N("http://www.w3.org/ns/prov#wasDerivedFrom")
 P_AS_OF = _N(str(AIO.asOf))
 P_CHECKED = _N(str(AIO.handChecked))
 P_DATASET = _N(str(AIO.fromDataset))
+P_BASED_ON = _N(str(SCHEMA.isBasedOn))
 P_RELEASE = _N(str(AIO.hasRelease))
 P_ARTIFACT = _N(str(AIO.artifact))
 P_AVAILABILITY = _N(str(AIO.availability))
@@ -43,8 +44,8 @@ _AVAILABILITY_NODES = {value: _N(str(iri)) for value, iri in AVAILABILITY.items(
 
 #: The top-level keys of a plain record; anything else is kept out of the graph.
 MODEL_FIELDS = ("id", "name", "developer", "date", "huggingface", "wikidata", "links", "source", "as_of",
-                "checked", "dataset", "artifacts")
-CLAIM_FIELDS = ("availability", "license", "url", "source", "as_of")
+                "checked", "dataset", "based_on", "artifacts")
+CLAIM_FIELDS = ("availability", "license", "url", "source", "as_of", "checked")
 
 _IRI_SAFE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>\"{}|\\^`]*$")
 _ID_SAFE = re.compile(r"^[^\s<>\"{}|\\^`/#?]+$")
@@ -179,6 +180,10 @@ def record_to_triples(
         locate(mkey, P_SOURCE, "source")
     for value in as_list(record.get("dataset")):
         add(ox.Triple(model, P_DATASET, iri_or_literal(value)))
+    for value in as_list(record.get("based_on")):
+        base = text(value)
+        add(ox.Triple(model, P_BASED_ON, iri_or_literal(base if ":" in base else str(MODEL[base]))))
+        locate(mkey, P_BASED_ON, "based_on")
 
     artifacts = record.get("artifacts") or {}
     if not isinstance(artifacts, Mapping):
@@ -214,6 +219,8 @@ def record_to_triples(
             locate(rkey, P_SOURCE, f"{slug}.source")
             for value in as_list(claim.get("as_of")):
                 add(ox.Triple(release, P_AS_OF, date_literal(value)))
+            for value in as_list(claim.get("checked")):
+                add(ox.Triple(release, P_CHECKED, date_literal(value)))
     return triples
 
 

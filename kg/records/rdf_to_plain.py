@@ -9,7 +9,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from kg.records import plain as P
-from kg.vocab import ARTIFACT_SLUGS, AVAILABILITY_VALUES, HF, LICENSE, SPDX, WIKIDATA
+from kg.vocab import ARTIFACT_SLUGS, AVAILABILITY_VALUES, HF, LICENSE, MODEL, SPDX, WIKIDATA
 
 _SLUG_OF = {P._N(str(iri)): slug for iri, slug in ARTIFACT_SLUGS.items()}
 _AVAIL_OF = {P._N(str(iri)): v for iri, v in AVAILABILITY_VALUES.items()}
@@ -65,6 +65,10 @@ def records_from_triples(triples: Iterable[ox.Triple]) -> list[dict[str, Any]]:
                 rec[key] = _value(props[pred][0])
         if props.get(P.P_DATASET):
             rec["dataset"] = _value(props[P.P_DATASET][0])
+        if props.get(P.P_BASED_ON):
+            bases = sorted(_value(v) for v in props[P.P_BASED_ON])
+            bases = [b[len(str(MODEL)):] if b.startswith(str(MODEL)) else b for b in bases]
+            rec["based_on"] = bases[0] if len(bases) == 1 else bases
         artifacts: dict[str, list[dict[str, Any]]] = {}
         for release in sorted(props.get(P.P_RELEASE, []), key=lambda r: r.value):
             rprops = by_subject[release]
@@ -83,8 +87,9 @@ def records_from_triples(triples: Iterable[ox.Triple]) -> list[dict[str, Any]]:
                 vals = sorted(_value(v) for v in rprops.get(pred, []))
                 if vals:
                     claim[key] = vals[0] if key == "url" and len(vals) == 1 else vals
-            if rprops.get(P.P_AS_OF):
-                claim["as_of"] = _value(rprops[P.P_AS_OF][0])
+            for key, pred in (("as_of", P.P_AS_OF), ("checked", P.P_CHECKED)):
+                if rprops.get(pred):
+                    claim[key] = _value(rprops[pred][0])
             artifacts.setdefault(slug, []).append(claim)
         if artifacts:
             rec["artifacts"] = {

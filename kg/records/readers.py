@@ -39,8 +39,8 @@ FORMATS = ("turtle", "nt", "jsonld", "xml", "json", "yaml", "csv")
 MAX_FILE_BYTES = 512 * 1024 * 1024
 
 _CSV_FIXED = {"id", "name", "developer", "date", "source", "huggingface", "wikidata", "links", "as_of",
-              "checked", "dataset"}
-_CSV_SUFFIXES = ("_license", "_url", "_source", "_as_of")
+              "checked", "dataset", "based_on"}
+_CSV_SUFFIXES = ("_license", "_url", "_source", "_as_of", "_checked")
 
 
 def guess_format(path: Path) -> str:

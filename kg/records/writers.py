@@ -41,9 +41,10 @@ def csv_columns(records: list[dict[str, Any]]) -> list[str]:
     for slug in ARTIFACTS:
         if slug in used:
             columns.append(slug)
-            columns.extend(f"{slug}_{p}" for p in ("license", "url", "source", "as_of") if (slug, p) in parts)
+            columns.extend(f"{slug}_{p}" for p in ("license", "url", "source", "as_of", "checked")
+                           if (slug, p) in parts)
     columns.extend(["source", "huggingface", "wikidata"])
-    for extra in ("links", "as_of", "checked", "dataset"):
+    for extra in ("links", "as_of", "checked", "dataset", "based_on"):
         if any(extra in r for r in records):
             columns.append(extra)
     return columns
@@ -67,7 +68,7 @@ def write_csv(records: list[dict[str, Any]], out: TextIO) -> None:
         for slug, claims in (rec.get("artifacts") or {}).items():
             claim = claims[0] if isinstance(claims, list) else claims
             row[slug] = claim.get("availability")
-            for part in ("license", "url", "source", "as_of"):
+            for part in ("license", "url", "source", "as_of", "checked"):
                 if part in claim:
                     row[f"{slug}_{part}"] = claim[part]
         writer.writerow([_cell(row.get(c)) for c in columns])
