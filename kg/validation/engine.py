@@ -23,21 +23,51 @@ from kg.records.model import to_rdflib
 from kg.validation.shapes import Path_, Shape
 
 Term = Any
-_TYPE = ox.NamedNode(str(RDF.type))
-_SUBCLASS = ox.NamedNode(str(RDFS.subClassOf))
-_XSD_STRING = ox.NamedNode(str(XSD.string))
-_LANG_STRING = ox.NamedNode(str(RDF.langString))
+_TYPE = f"<{RDF.type}>"
+_SUBCLASS = f"<{RDFS.subClassOf}>"
 _C = {name: ox.NamedNode(str(SH[name])) for name in (
     "MinCountConstraintComponent", "MaxCountConstraintComponent", "PatternConstraintComponent",
     "InConstraintComponent", "DatatypeConstraintComponent", "NodeKindConstraintComponent",
     "ClassConstraintComponent", "HasValueConstraintComponent", "OrConstraintComponent",
     "AndConstraintComponent", "NotConstraintComponent", "NodeConstraintComponent",
     "MinLengthConstraintComponent", "MaxLengthConstraintComponent")}
+#: sh:nodeKind -> the first characters of the N-Triples forms it allows.
 _KINDS = {
-    "IRI": (ox.NamedNode,), "BlankNode": (ox.BlankNode,), "Literal": (ox.Literal,),
-    "BlankNodeOrIRI": (ox.BlankNode, ox.NamedNode), "BlankNodeOrLiteral": (ox.BlankNode, ox.Literal),
-    "IRIOrLiteral": (ox.NamedNode, ox.Literal),
+    "IRI": "<", "BlankNode": "_", "Literal": '"', "BlankNodeOrIRI": "_<", "BlankNodeOrLiteral": '_"',
+    "IRIOrLiteral": '<"',
 }
+
+
+def nt(term: Any) -> str:
+    """The N-Triples form of a pyoxigraph term (the engine's representation)."""
+    return str(term)
+
+
+@lru_cache(maxsize=262144)
+def to_ox(term: str) -> Any:
+    """The pyoxigraph term of an N-Triples string."""
+    if term.startswith("<"):
+        return ox.NamedNode(term[1:-1])
+    if term.startswith("_:"):
+        return ox.BlankNode(term[2:])
+    return next(iter(ox.parse(f"<x:s> <x:p> {term} .", format=ox.RdfFormat.N_TRIPLES))).object
+
+
+def nt_path(path: Path_) -> Any:
+    """A compiled path with its predicates as N-Triples strings."""
+    if isinstance(path, ox.NamedNode):
+        return str(path)
+    op, arg = path
+    if op == "^":
+        return ("^", nt_path(arg))
+    return (op, tuple(nt_path(p) for p in arg))
+
+
+def lexical(term: str) -> str:
+    """An IRI's text or a literal's lexical form."""
+    if term.startswith("<"):
+        return term[1:-1]
+    return to_ox(term).value
 
 
 @dataclass(frozen=True)
@@ -52,12 +82,24 @@ class RawResult:
 
 
 class Index:
-    """The data graph as ``predicate -> subject -> [objects]``, inverses built on first use."""
+    """The data graph as ``predicate -> subject -> [objects]``, inverses built on first use.
+
+    Terms are their N-Triples strings (``<iri>``, ``_:id``, ``"text"^^<datatype>``): pyoxigraph
+    serialises the triples in Rust, and Python then hashes and compares plain, interned strings,
+    several times faster than pyoxigraph term objects.
+    """
 
     def __init__(self, triples: Iterable[ox.Triple]):
-        out: dict[Any, dict[Any, list[Any]]] = {}
+        out: dict[str, dict[str, list[str]]] = {}
+        seen: dict[str, str] = {}
+        text = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
         with gc_paused():
-            for s, p, o in triples:
+            for line in text.split(" .\n"):
+                if not line:
+                    continue
+                s, p, o = line.split(" ", 2)
+                s = seen.setdefault(s, s)
+                o = seen.setdefault(o, o)
                 by_subject = out.get(p)
                 if by_subject is None:
                     by_subject = out[p] = {}
@@ -67,14 +109,24 @@ class Index:
                 elif o not in objects:
                     objects.append(o)
         self.out = out
-        self._inverse: dict[Any, dict[Any, list[Any]]] = {}
-        self._superclasses: dict[Any, frozenset[Any]] = {}
+        self._inverse: dict[str, dict[str, list[str]]] = {}
+        self._superclasses: dict[str, frozenset[str]] = {}
+        #: (id of a path-less shape, node) -> conforms; shapes outlive the index that memoises them.
+        self.memo: dict[tuple[int, str], bool] = {}
 
-    def objects(self, subject: Term, predicate: ox.NamedNode) -> list[Term]:
+    def ox_objects(self, subject: Any, predicate: ox.NamedNode) -> list[Any]:
+        """``objects`` for pyoxigraph terms in and out (for reports)."""
+        return [to_ox(o) for o in self.objects(str(subject), str(predicate))]
+
+    def ox_subjects(self, predicate: ox.NamedNode, obj: Any) -> list[Any]:
+        """``subjects`` for pyoxigraph terms in and out (for reports)."""
+        return [to_ox(s) for s in self.subjects(str(predicate), str(obj))]
+
+    def objects(self, subject: str, predicate: str) -> list[str]:
         by_subject = self.out.get(predicate)
         return by_subject.get(subject, []) if by_subject else []
 
-    def subjects(self, predicate: ox.NamedNode, obj: Term) -> list[Term]:
+    def subjects(self, predicate: str, obj: str) -> list[str]:
         inverse = self._inverse.get(predicate)
         if inverse is None:
             inverse = {}
@@ -84,13 +136,13 @@ class Index:
             self._inverse[predicate] = inverse
         return inverse.get(obj, [])
 
-    def values(self, node: Term, path: Path_) -> list[Term]:
-        """The value nodes of ``path`` from ``node`` (a set, in first-seen order)."""
-        if isinstance(path, ox.NamedNode):
+    def values(self, node: str, path: Any) -> list[str]:
+        """The value nodes of ``path`` (in ``nt_path`` form) from ``node`` (a set, in first-seen order)."""
+        if isinstance(path, str):
             return self.objects(node, path)
         op, arg = path
         if op == "^":
-            if isinstance(arg, ox.NamedNode):
+            if isinstance(arg, str):
                 return self.subjects(arg, node)
             raise ValueError("only a predicate can be inverted in the fast subset")
         if op == "/":
@@ -157,12 +209,12 @@ def focus_nodes(shape: Shape, index: Index) -> list[Term]:
     """The focus nodes of a shape's targets."""
     found: dict[Term, None] = {}
     for cls in shape.target_classes:
-        found.update(dict.fromkeys(index.instances(cls)))
-    found.update(dict.fromkeys(shape.target_nodes))
+        found.update(dict.fromkeys(index.instances(nt(cls))))
+    found.update(dict.fromkeys(nt(n) for n in shape.target_nodes))
     for predicate in shape.target_subjects_of:
-        found.update(dict.fromkeys(index.out.get(predicate, {})))
+        found.update(dict.fromkeys(index.out.get(nt(predicate), {})))
     for predicate in shape.target_objects_of:
-        for objects in index.out.get(predicate, {}).values():
+        for objects in index.out.get(nt(predicate), {}).values():
             found.update(dict.fromkeys(objects))
     return list(found)
 
@@ -176,7 +228,8 @@ def validate(shapes: Iterable[Shape], index: Index) -> list[RawResult]:
                 continue
             for focus in focus_nodes(shape, index):
                 check(shape, focus, index, out)
-    return out
+    return [RawResult(r.shape, to_ox(r.focus), r.path, to_ox(r.value) if r.value is not None else None,
+                      r.component) for r in out]
 
 
 def _compiled(shape: Shape) -> list[tuple[str, ox.NamedNode, Any, Any]]:
@@ -186,7 +239,12 @@ def _compiled(shape: Shape) -> list[tuple[str, ox.NamedNode, Any, Any]]:
         found = []
         for component, param in shape.constraints:
             name = component.value.rsplit("#", 1)[-1]
+            if name == "InConstraintComponent":
+                param = frozenset(nt(v) for v in param)
+            elif name in ("ClassConstraintComponent", "HasValueConstraintComponent"):
+                param = nt(param)
             found.append((name, component, param, _VALUE_TESTS.get(name)))
+        shape.nt_path = nt_path(shape.path) if shape.path is not None else None
         shape.compiled = found
         shape.simple_test = (found[0][3], found[0][2]) if (
             len(found) == 1 and found[0][3] is not None and shape.path is None and not shape.properties
@@ -196,6 +254,16 @@ def _compiled(shape: Shape) -> list[tuple[str, ox.NamedNode, Any, Any]]:
 
 def conforms(shape: Shape, node: Term, index: Index) -> bool:
     """Whether ``node`` conforms to ``shape`` (any result, whatever its severity, is a failure)."""
+    if shape.path is None:  # a test of the node alone: the same answer for every focus that has it
+        key = (id(shape), node)
+        known = index.memo.get(key)
+        if known is None:
+            known = index.memo[key] = _conforms(shape, node, index)
+        return known
+    return _conforms(shape, node, index)
+
+
+def _conforms(shape: Shape, node: Term, index: Index) -> bool:
     _compiled(shape)
     simple = shape.simple_test
     if simple is not None:
@@ -211,9 +279,10 @@ def check(shape: Shape, focus: Term, index: Index, out: list[RawResult]) -> None
     """Append the results of ``shape`` for one focus node to ``out``."""
     if shape.deactivated:
         return
-    values = [focus] if shape.path is None else index.values(focus, shape.path)
+    compiled = _compiled(shape)
+    values = [focus] if shape.path is None else index.values(focus, shape.nt_path)
     path = shape.path
-    for name, component, param, test in _compiled(shape):
+    for name, component, param, test in compiled:
         if test is not None:
             for v in values:
                 if not test(v, param, index):
@@ -234,14 +303,14 @@ def check(shape: Shape, focus: Term, index: Index, out: list[RawResult]) -> None
             check(prop, v, index, out)
 
 
-def _pattern(v: Term, regex: Any, index: Index) -> bool:
-    if isinstance(v, ox.BlankNode):
+def _pattern(v: str, regex: Any, index: Index) -> bool:
+    if v.startswith("_"):
         return False
-    return regex.match(v.value) is not None
+    return regex.match(lexical(v)) is not None
 
 
-def _length(v: Term) -> int | None:
-    return None if isinstance(v, ox.BlankNode) else len(v.value)
+def _length(v: str) -> int | None:
+    return None if v.startswith("_") else len(lexical(v))
 
 
 @lru_cache(maxsize=65536)
@@ -269,14 +338,15 @@ def _datatype_ok(lexical: str, datatype: str, language: str | None, rule: str) -
     return bool(rule_ref == RDF.langString and literal.language)
 
 
-def _datatype(v: Term, rule: ox.NamedNode, index: Index) -> bool:
-    if not isinstance(v, ox.Literal):
+def _datatype(v: str, rule: ox.NamedNode, index: Index) -> bool:
+    if not v.startswith('"'):
         return False
-    return _datatype_ok(v.value, v.datatype.value, v.language, rule.value)
+    literal = to_ox(v)
+    return _datatype_ok(literal.value, literal.datatype.value, literal.language, rule.value)
 
 
-def _node_kind(v: Term, kind: ox.NamedNode, index: Index) -> bool:
-    return isinstance(v, _KINDS.get(kind.value.rsplit("#", 1)[-1], ()))
+def _node_kind(v: str, kind: ox.NamedNode, index: Index) -> bool:
+    return v[0] in _KINDS.get(kind.value.rsplit("#", 1)[-1], "")
 
 
 _VALUE_TESTS = {
@@ -284,7 +354,7 @@ _VALUE_TESTS = {
     "InConstraintComponent": lambda v, allowed, index: v in allowed,
     "DatatypeConstraintComponent": _datatype,
     "NodeKindConstraintComponent": _node_kind,
-    "ClassConstraintComponent": lambda v, cls, index: not isinstance(v, ox.Literal) and index.is_instance(v, cls),
+    "ClassConstraintComponent": lambda v, cls, index: not v.startswith('"') and index.is_instance(v, cls),
     "OrConstraintComponent": lambda v, members, index: any(conforms(m, v, index) for m in members),
     "AndConstraintComponent": lambda v, members, index: all(conforms(m, v, index) for m in members),
     "NotConstraintComponent": lambda v, member, index: not conforms(member, v, index),
@@ -294,4 +364,4 @@ _VALUE_TESTS = {
     "MaxLengthConstraintComponent": lambda v, n, index: _length(v) is not None and _length(v) <= n,
 }
 
-__all__ = ["Index", "RawResult", "conforms", "focus_nodes", "to_rdflib", "validate"]
+__all__ = ["Index", "RawResult", "conforms", "focus_nodes", "nt", "to_ox", "to_rdflib", "validate"]

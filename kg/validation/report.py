@@ -184,18 +184,18 @@ class Locator:
 
     def label(self, node: Any) -> str:
         if node not in self.labels:
-            found = self.index.objects(node, _LABEL) if isinstance(node, ox.BlankNode) else []
+            found = self.index.ox_objects(node, _LABEL) if isinstance(node, ox.BlankNode) else []
             self.labels[node] = found[0].value if found else display(node)
         return self.labels[node]
 
     def record_of(self, focus: Any) -> Any:
         if focus is None:
             return None
-        owners = self.index.subjects(_RELEASE, focus)
+        owners = self.index.ox_subjects(_RELEASE, focus)
         return owners[0] if owners else focus
 
     def artifact_slug(self, focus: Any) -> str | None:
-        kinds = self.index.objects(focus, _ARTIFACT)
+        kinds = self.index.ox_objects(focus, _ARTIFACT)
         if not kinds:
             return None
         kind = kinds[0]
@@ -218,7 +218,7 @@ class Locator:
                 if len(close) > 1:
                     text += " (also close: " + ", ".join(f"'{c}'" for c in close[1:]) + ")"
         if shape is not None and _first_predicate(shape.path) == _IDENTIFIER and shape.path != _IDENTIFIER:
-            ids = self.index.objects(focus, _IDENTIFIER)
+            ids = self.index.ox_objects(focus, _IDENTIFIER)
             if ids:
                 text = text.replace("the same id", f"the same id '{ids[0].value}'")
         slug = self.artifact_slug(focus)
@@ -230,7 +230,7 @@ class Locator:
         if isinstance(record, ox.NamedNode):
             return record.value.rsplit("/", 1)[-1]
         for predicate in (_IDENTIFIER, _NAME):
-            found = self.index.objects(record, predicate)
+            found = self.index.ox_objects(record, predicate)
             if found:
                 return f"{found[0].value!r} (no usable id)"
         return "(a record without id or name)"

@@ -77,6 +77,7 @@ class Shape:
     #: Filled by the engine on first use: the constraints ready to run, and a one-test shortcut.
     compiled: list[tuple[str, Any, Any, Any]] | None = None
     simple_test: tuple[Any, Any] | None = None
+    nt_path: Any = None
 
     @property
     def has_targets(self) -> bool:
