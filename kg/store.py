@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import base64
 import io
+import re
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -31,7 +32,7 @@ from kg.errors import ConfigurationError, QueryError
 from kg.vocab import INFERRED_GRAPH, ONTOLOGY_GRAPH, RECORDS_GRAPH
 
 Kind = Literal["bundled", "memory", "path", "remote"]
-QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples | list[ox.Triple]
+QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples | list[ox.Triple] | bool
 
 
 @dataclass(frozen=True)
@@ -207,6 +208,9 @@ class RemoteBackend:
         "application/n-triples;q=0.8, text/turtle;q=0.7, application/rdf+xml;q=0.5"
     )
 
+    #: For CONSTRUCT/DESCRIBE: some engines (Virtuoso) answer a graph as JSON bindings if JSON is accepted.
+    GRAPH_ACCEPT = "application/n-triples, text/turtle;q=0.9, application/rdf+xml;q=0.5"
+
     def __init__(self, spec: StoreSpec, timeout: float = 60.0):
         self.spec = spec
         self.timeout = timeout
@@ -253,11 +257,19 @@ class RemoteBackend:
         body = [("query", sparql)]
         body += [("default-graph-uri", g) for g in default_graphs or ()]
         body += [("named-graph-uri", g) for g in named_graphs or ()]
-        response = self._post(self.spec.query_url or "", body, self.ACCEPT, timeout)
+        form = query_form(sparql)
+        accept = self.GRAPH_ACCEPT if form in ("CONSTRUCT", "DESCRIBE") else self.ACCEPT
+        response = self._post(self.spec.query_url or "", body, accept, timeout)
         with response:
             media = response.headers.get_content_type()
             payload = response.read()
-        return parse_remote_result(payload, media)
+        result = parse_remote_result(payload, media)
+        if form == "ASK" and isinstance(result, ox.QuerySolutions):
+            # Virtuoso may answer ASK as one binding of ?__ask_retval
+            rows = list(result)
+            value = rows[0][0] if rows and len(result.variables) == 1 else None
+            return bool(value is not None and value.value in ("1", "true"))
+        return result
 
     def update(self, sparql: str) -> None:
         self._post(self.spec.update_url or "", {"update": sparql}, "*/*", None).close()
@@ -271,13 +283,93 @@ class RemoteBackend:
         return [ox.Quad(s["s"], s["p"], s["o"], s["g"]) for s in result]  # type: ignore[union-attr,index]
 
     def replace_graph(self, graph: str, triples: Iterable[ox.Triple]) -> None:
-        body = ox.serialize(list(triples), format=ox.RdfFormat.N_TRIPLES) or b""
-        target = f"GRAPH <{graph}> {{ {body.decode()} }}" if graph not in ("", "default") else body.decode()
+        """Drop the graph, then insert in chunks an engine's parser can take (not atomic across chunks)."""
         clear = f"DROP SILENT GRAPH <{graph}>" if graph not in ("", "default") else "DROP SILENT DEFAULT"
-        self.update(f"{clear} ;\nINSERT DATA {{ {target} }}")
+        self.update(clear)
+        for update in insert_updates(graph, list(triples)):
+            self.update(update)
 
     def close(self) -> None:
         return None
+
+
+#: Comments, IRIs and strings: removed before looking for the query form.
+_NOISE = re.compile(
+    r"#[^\n]*|<[^<>\s\"{}|^`\\]*>|'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^\"\\]|\\.|\"(?!\"\"))*\"\"\""
+    r"|'(?:[^'\\\n]|\\.)*'|\"(?:[^\"\\\n]|\\.)*\"",
+    re.S,
+)
+_FORM = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.I)
+
+
+def query_form(sparql: str) -> str | None:
+    """SELECT, ASK, CONSTRUCT or DESCRIBE: the first such keyword outside comments, IRIs and strings.
+
+    >>> query_form('PREFIX s: <http://e/select#> # ASK\\nconstruct { ?s ?p "SELECT" } WHERE { ?s ?p ?o }')
+    'CONSTRUCT'
+    """
+    match = _FORM.search(_NOISE.sub(" ", sparql))
+    return match.group(1).upper() if match else None
+
+
+def insert_updates(graph: str, triples: list[ox.Triple], chunk: int = 1000) -> list[str]:
+    """SPARQL updates that add ``triples`` to ``graph`` in chunks of about ``chunk`` triples.
+
+    Triples sharing blank nodes stay in one update (as ``INSERT {...} WHERE {}``: Virtuoso refuses blank
+    nodes in ``INSERT DATA``), so a chunk boundary never splits a blank node in two.
+    """
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    plain: list[ox.Triple] = []
+    linked: list[tuple[str, ox.Triple]] = []
+    for t in triples:
+        nodes = [n.value for n in (t.subject, t.object) if isinstance(n, ox.BlankNode)]
+        if not nodes:
+            plain.append(t)
+            continue
+        for other in nodes[1:]:
+            parent[find(other)] = find(nodes[0])
+        linked.append((nodes[0], t))
+    groups: dict[str, list[ox.Triple]] = {}
+    for node, t in linked:
+        groups.setdefault(find(node), []).append(t)
+
+    def wrap(body: list[ox.Triple], data: bool) -> str:
+        text = (ox.serialize(body, format=ox.RdfFormat.N_TRIPLES) or b"").decode()
+        target = f"GRAPH <{graph}> {{ {text} }}" if graph not in ("", "default") else text
+        return f"INSERT DATA {{ {target} }}" if data else f"INSERT {{ {target} }} WHERE {{}}"
+
+    updates = [wrap(plain[i:i + chunk], True) for i in range(0, len(plain), chunk)]
+    batch: list[ox.Triple] = []
+    for group in groups.values():
+        if batch and len(batch) + len(group) > chunk:
+            updates.append(wrap(batch, False))
+            batch = []
+        batch.extend(group)
+    if batch:
+        updates.append(wrap(batch, False))
+    return updates
+
+
+def _clean_bnodes(payload: bytes) -> bytes:
+    """JSON results with blank node labels pyoxigraph accepts (Virtuoso writes ``nodeID://b123``)."""
+    import json
+
+    try:
+        doc = json.loads(payload)
+    except ValueError:
+        return payload
+    for binding in doc.get("results", {}).get("bindings", []):
+        for term in binding.values():
+            if isinstance(term, dict) and term.get("type") == "bnode":
+                term["value"] = re.sub(r"[^A-Za-z0-9_]", "_", str(term.get("value", ""))) or "b"
+    return json.dumps(doc).encode()
 
 
 def parse_remote_result(payload: bytes, media: str) -> QueryResult:
@@ -290,6 +382,8 @@ def parse_remote_result(payload: bytes, media: str) -> QueryResult:
     }
     try:
         if media in results_formats:
+            if results_formats[media] == ox.QueryResultsFormat.JSON and b'"bnode"' in payload:
+                payload = _clean_bnodes(payload)
             return ox.parse_query_results(payload, format=results_formats[media])
         rdf_format = ox.RdfFormat.from_media_type(media)
         if rdf_format is None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from kg.errors import QueryError
-from kg.store import Backend, LocalBackend, QueryResult, StoreSpec, open_store, run_local_query
+from kg.store import Backend, LocalBackend, QueryResult, StoreSpec, StoreUnavailableError, open_store, run_local_query
 from server import guard
 from server.executor import QueryPool, QueryRequest, Snapshot
 from server.results import Answer, render
@@ -100,6 +100,8 @@ class Engine:
             return render(result, request.accept, request.format, request.row_limit)
         except OSError as exc:  # the engine's own I/O errors, e.g. an allow-listed SERVICE that fails
             raise QueryError(f"query failed: {str(exc).splitlines()[0][:300] if str(exc) else exc}") from None
+        except SyntaxError as exc:  # a remote engine's answer that does not parse
+            raise StoreUnavailableError(f"the store's answer is unreadable: {str(exc)[:300]}") from None
 
     def internal_query(self, sparql: str) -> QueryResult:
         """A query the server itself wrote (pages, counts): trusted, bounded, run directly."""

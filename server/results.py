@@ -292,7 +292,7 @@ def result_kind(result: object) -> Kind:
     """Whether a pyoxigraph result is solutions, a boolean or a graph."""
     if isinstance(result, ox.QuerySolutions):
         return "solutions"
-    if isinstance(result, ox.QueryBoolean):
+    if isinstance(result, ox.QueryBoolean | bool):
         return "boolean"
     return "graph"
 

@@ -14,7 +14,7 @@ import pyoxigraph as ox
 
 from kg.errors import QueryError
 from kg.store import reason, sync
-from kg.vocab import INFERRED_GRAPH, ONTOLOGY_GRAPH
+from kg.vocab import INFERRED_GRAPH, ONTOLOGY_GRAPH, RECORDS_GRAPH
 from server.engine import Engine
 
 _INFERRED = ox.NamedNode(str(INFERRED_GRAPH))
@@ -58,6 +58,16 @@ def validate_store(store: ox.Store) -> int:
     return report.warnings
 
 
+def _default_into_records(store: ox.Store) -> None:
+    """Move default-graph triples into the records graph: remote engines such as Virtuoso have no default
+    graph of their own (it is the union of the named graphs), so writes there land in the records graph."""
+    default = list(store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+    if default:
+        records = ox.NamedNode(str(RECORDS_GRAPH))
+        store.extend(ox.Quad(q.subject, q.predicate, q.object, records) for q in default)
+        store.clear_graph(ox.DefaultGraph())
+
+
 def apply_change(engine: Engine, change: Callable[[ox.Store], None]) -> WriteReport:
     """Run ``change`` on a copy of the store, validate and reason there, then commit the changed graphs."""
     with engine.write_lock:
@@ -65,6 +75,8 @@ def apply_change(engine: Engine, change: Callable[[ox.Store], None]) -> WriteRep
         copy = ox.Store()
         copy.extend(before)
         change(copy)
+        if engine.spec.kind == "remote":
+            _default_into_records(copy)
         warnings = validate_store(copy)
         try:
             reason(copy)
