@@ -1,7 +1,8 @@
 """Finding the external entries (MOT, OSAI index, Wikidata) that describe the KG's models.
 
-A link is *exact* when the entry names one of the model's Hub repos (a shared identifier), or when its
-name equals the model's name (letters and digits, case ignored) and no other entry of that dataset does.
+A link is *exact* when the entry names one of the model's Hub repos (a shared identifier) and its own name
+does not contradict that, when its name equals the model's name (letters and digits, case ignored) and no
+other entry of that dataset does, or when the record's ``links`` already name it (a person decided).
 Anything weaker (the entry names the model's family, or shares the developer and most name words) is a
 *candidate* for a person to decide; only exact links are written as ``skos:exactMatch``. The mapping
 table is SSSOM (https://w3id.org/sssom/): TSV with a YAML metadata header.
@@ -20,6 +21,7 @@ SKOS_CLOSE = "skos:closeMatch"
 BY_IDENTIFIER = "semapv:DatabaseCrossReference"
 BY_NAME = "semapv:LexicalMatching"
 BY_SIMILARITY = "semapv:LexicalSimilarityThresholdMatching"
+BY_CURATION = "semapv:ManualMappingCuration"
 
 CURIE_MAP = {
     "model": "https://w3id.org/ai-openness/model/",
@@ -104,7 +106,7 @@ def find_links(models: Sequence[Mapping[str, Any]], entries: Sequence[Entry]) ->
         found: dict[str, Link] = {}
         for repo in repos:
             for e in by_repo.get(repo, []):
-                found[e.iri] = Link(mid, mname, e, True, BY_IDENTIFIER, 1.0, f"both name the Hub repo {repo}")
+                found.setdefault(e.iri, _repo_link(mid, mname, e, repo, by_repo[repo]))
         datasets = {e.dataset for e in entries}
         for dataset in sorted(datasets):
             same = [e for e in by_name.get((dataset, norm(mname)), []) if e.iri not in found]
@@ -121,8 +123,59 @@ def find_links(models: Sequence[Mapping[str, Any]], entries: Sequence[Entry]) ->
             reason = _candidate_reason(mname, str(m.get("developer") or ""), e)
             if reason:
                 found[e.iri] = Link(mid, mname, e, False, BY_SIMILARITY, 0.5, reason)
+        stated = {str(v) for v in _list(m.get("links"))}
+        for e in entries:
+            if e.iri in stated and not (e.iri in found and found[e.iri].exact):
+                found[e.iri] = Link(mid, mname, e, True, BY_CURATION, 1.0, "stated in the record's links")
         links.extend(found.values())
-    return links
+    return _prefer_identifier(links)
+
+
+def _prefer_identifier(links: list[Link]) -> list[Link]:
+    """Name matches demoted to candidates where the entry names another model's Hub repo.
+
+    An entry that shares a repo with one model describes that model; its name (often the family's, as in
+    "DeepSeek R1" for an entry about R1-0528) is then no proof that it describes another.
+    """
+    by_repo = {(link.entry.iri, link.model) for link in links if link.exact and link.justification == BY_IDENTIFIER}
+    owners = {iri for iri, _ in by_repo}
+    out = []
+    for link in links:
+        if link.exact and link.justification == BY_NAME and link.entry.iri in owners \
+                and (link.entry.iri, link.model) not in by_repo:
+            other = sorted(m for iri, m in by_repo if iri == link.entry.iri)
+            link = Link(link.model, link.model_name, link.entry, False, BY_NAME, 0.5,
+                        f"same name, but the entry names the Hub repo of {', '.join(other)}")
+        out.append(link)
+    return out
+
+
+def _sizes(text: str) -> set[str]:
+    """The parameter counts a name states ("7B", "8x22B", "135M"), normalised."""
+    return set(re.findall(r"(?<![a-z0-9.])(\d+(?:\.\d+)?(?:x\d+)?[bm])(?![a-z])", text.lower()))
+
+
+def _repo_link(mid: str, mname: str, e: Entry, repo: str, sharing: Sequence[Entry]) -> Link:
+    """A link by a shared Hub repo: exact, unless the entry's own name says it is another model.
+
+    Registries copy repo ids by hand and sometimes wrongly (an entry named after one model that points at
+    another's repo); and when several entries of one dataset name the repo, the one with the model's name
+    is the match. Those become candidates for a person to decide.
+    """
+    why = f"both name the Hub repo {repo}"
+    m_words, e_words = _words(mname), _words(e.name)
+    m_sizes, e_sizes = _sizes(mname), _sizes(e.name)
+    if not m_words & e_words and norm(e.name) not in norm(mname) and norm(mname) not in norm(e.name):
+        return Link(mid, mname, e, False, BY_IDENTIFIER, 0.5, f"{why}, but the entry's name {e.name!r} differs")
+    if m_sizes and e_sizes and not m_sizes & e_sizes:
+        return Link(mid, mname, e, False, BY_IDENTIFIER, 0.5,
+                    f"{why}, but the entry's name {e.name!r} states another size")
+    same_dataset = [o for o in sharing if o.dataset == e.dataset]
+    if len(same_dataset) > 1 and norm(e.name) != norm(mname) and any(
+            norm(o.name) == norm(mname) for o in same_dataset):
+        return Link(mid, mname, e, False, BY_IDENTIFIER, 0.5,
+                    f"{why}, as does another entry of {e.dataset} with the model's own name")
+    return Link(mid, mname, e, True, BY_IDENTIFIER, 1.0, why)
 
 
 def _candidate_reason(name: str, developer: str, e: Entry) -> str | None:
@@ -183,3 +236,55 @@ def wikidata_entries(
             out.append(Entry(ENTITY + str(r["wikidata"]), str(r.get("name")), "Wikidata",
                              str(r.get("developer") or "")))
     return out
+
+
+def add_links_to_yaml(text: str, new_links: Mapping[str, Iterable[str]]) -> tuple[str, list[str]]:
+    """``text`` (a YAML list of records, one ``- id:`` line each) with ``new_links`` added to ``links:``.
+
+    Edits the text rather than re-dumping it, so comments, key order and quoting stay as written: each
+    changed record's ``links:`` block is replaced (or inserted before ``source:``) by the union of the links
+    it had and the new ones, sorted, one per line. Returns the new text and the ids that changed; the
+    result is checked to load as the same records apart from ``links``.
+    """
+    import yaml
+
+    before = yaml.safe_load(text) or []
+    existing = {str(r.get("id")): _list(r.get("links")) for r in before if isinstance(r, Mapping)}
+    lines = text.splitlines(keepends=True)
+    starts = [i for i, line in enumerate(lines) if line.startswith("- id:")]
+    changed: list[str] = []
+    out: list[str] = lines[: starts[0]] if starts else lines
+    for n, start in enumerate(starts):
+        block = lines[start: starts[n + 1] if n + 1 < len(starts) else len(lines)]
+        rid = block[0][len("- id:"):].strip().strip("'\"")
+        union = sorted(set(map(str, existing.get(rid, []))) | set(new_links.get(rid, ())))
+        if rid in new_links and union != sorted(map(str, existing.get(rid, []))):
+            block = _replace_links(block, union)
+            changed.append(rid)
+        out.extend(block)
+    result = "".join(out)
+    after = yaml.safe_load(result) or []
+    strip = [{k: v for k, v in r.items() if k != "links"} for r in before if isinstance(r, Mapping)]
+    if strip != [{k: v for k, v in r.items() if k != "links"} for r in after if isinstance(r, Mapping)]:
+        raise ValueError("adding links would change other fields; the file's layout is not the expected one")
+    return result, changed
+
+
+def _replace_links(block: list[str], links: Sequence[str]) -> list[str]:
+    """A record's lines with its top-level ``links:`` key (and its list items) replaced by ``links``."""
+    kept: list[str] = []
+    skipping = False
+    for line in block:
+        if line.startswith("  links:"):
+            skipping = True
+            continue
+        if skipping and (line.startswith("  - ") or line.startswith("    ")):
+            continue
+        skipping = False
+        kept.append(line)
+    new = ["  links:\n", *(f"  - {link}\n" for link in links)]
+    for key in ("  source:", "  as_of:", "  artifacts:"):
+        at = next((i for i, line in enumerate(kept) if line.startswith(key)), None)
+        if at is not None:
+            return kept[:at] + new + kept[at:]
+    return kept + new

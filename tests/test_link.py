@@ -9,7 +9,7 @@ import pytest
 from fake_sparql import FakeSparql
 
 from kg.cli import main
-from kg.linking import COLUMNS, Entry, find_links, write_sssom
+from kg.linking import COLUMNS, Entry, add_links_to_yaml, find_links, write_sssom
 
 EXTERNAL = Path(__file__).resolve().parents[2] / "shared" / "external"
 
@@ -80,3 +80,66 @@ def test_bundled_kg_links_to_mot_and_osai(tmp_path, capsys):
     assert "osai:" in text
     assert "skos:exactMatch" not in review.read_text().split("mapping_justification", 1)[1]
     assert "exact links" in capsys.readouterr().err
+
+
+def test_repo_shared_but_name_contradicts_is_a_candidate():
+    models = [{"id": "moe-16b", "name": "DeepSeekMoE 16B", "huggingface": ["x/moe-16b-base"]},
+              {"id": "cg-7b", "name": "CodeGemma 7B", "huggingface": ["g/codegemma-7b"]}]
+    entries = [Entry("https://e/dbrx", "dbrx-instruct", "MOT", "", ("x/moe-16b-base",)),
+               Entry("https://e/cg2", "CodeGemma-2B", "MOT", "", ("g/codegemma-7b",))]
+    links = find_links(models, entries)
+    assert not any(link.exact for link in links)
+    assert {link.comment.split(", but ")[1] for link in links} == {
+        "the entry's name 'dbrx-instruct' differs", "the entry's name 'CodeGemma-2B' states another size"}
+
+
+def test_name_match_gives_way_to_the_entry_naming_another_models_repo():
+    models = [{"id": "r1", "name": "DeepSeek R1"}, {"id": "r1-0528", "name": "DeepSeek R1 0528",
+                                                   "huggingface": ["d/r1-0528"]}]
+    entries = [Entry("https://e/r1", "DeepSeek R1", "OSAI", "", ("d/r1-0528",))]
+    exact = {(link.model, link.exact) for link in find_links(models, entries)}
+    assert exact == {("r1", False), ("r1-0528", True)}
+
+
+def test_links_stated_in_the_record_are_exact():
+    models = [{"id": "cr", "name": "Command R (35B)", "links": ["https://e/command-r"]}]
+    [link] = find_links(models, [Entry("https://e/command-r", "Command-R", "MOT")])
+    assert link.exact and link.justification == "semapv:ManualMappingCuration"
+
+
+def test_add_links_edits_only_the_links_and_keeps_comments():
+    text = ("# a comment that PyYAML would lose\n"
+            "- id: a\n  name: A\n  huggingface: o/a\n  source:\n  - https://s/a\n  as_of: '2026-11-29'\n"
+            "- id: b\n  name: B\n  links:\n  - https://e/hand\n  source: https://s/b\n")
+    new, changed = add_links_to_yaml(text, {"a": ["https://e/2", "https://e/1"], "b": ["https://e/hand"]})
+    assert changed == ["a"]
+    assert new.startswith("# a comment that PyYAML would lose\n")
+    assert "  huggingface: o/a\n  links:\n  - https://e/1\n  - https://e/2\n  source:\n" in new
+    assert add_links_to_yaml(new, {"a": ["https://e/1"]}) == (new, [])  # idempotent
+
+
+def test_cli_write_adds_exact_links_and_keeps_hand_links(tmp_path, capsys):
+    mot = tmp_path / "external" / "mot" / "models"
+    mot.mkdir(parents=True)
+    (mot / "OLMo-7B.yml").write_text(
+        "framework: {name: Model Openness Framework, version: '1.0', date: '2024-12-15'}\n"
+        "release:\n  name: OLMo-7B\n  version: 7B\n  date: '2024-02-01'\n  producer: AI2\n"
+        "  huggingface: https://huggingface.co/allenai/OLMo-7B\n  components: []\n")
+    records = tmp_path / "models.yaml"
+    records.write_text("# family file\n- id: olmo-7b\n  name: OLMo 7B\n  developer: Ai2\n"
+                       "  huggingface: allenai/OLMo-7B\n  links:\n  - https://example.org/by-hand\n"
+                       "  source: https://allenai.org/olmo\n")
+    assert main(["link", str(records), "--external", str(tmp_path / "external"), "-o", str(tmp_path / "l.tsv"),
+                 "--write"]) == 0
+    text = records.read_text()
+    assert text.startswith("# family file\n")
+    assert ("  links:\n  - https://example.org/by-hand\n"
+            "  - https://github.com/lfai/model_openness_tool/blob/main/models/OLMo-7B.yml\n") in text
+    assert "1 records got new links" in capsys.readouterr().err
+
+
+def test_cli_write_refuses_non_yaml(tmp_path, capsys):
+    records = tmp_path / "models.csv"
+    records.write_text("id,name\na,A\n")
+    assert main(["link", str(records), "--external", str(tmp_path), "--write"]) == 2
+    assert "--write edits YAML record files only" in capsys.readouterr().err

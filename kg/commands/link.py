@@ -5,7 +5,8 @@ Candidates come from the Model Openness Tool and OSAI-index records in the exter
 ``--wikidata-endpoint``, from a Wikidata search by name. Only exact matches (a shared Hub repo, or the
 one entry with the same name) are written, as an SSSOM mapping table (or ``skos:exactMatch`` triples
 with ``--format turtle``); the ambiguous ones go to ``--review FILE`` and are counted on standard error,
-with the conflicts between what the KG and the linked entries say.
+with the conflicts between what the KG and the linked entries say. ``--write`` adds the exact MOT and
+OSAI-index links to the YAML record files' ``links:`` (links already there, e.g. added by hand, stay).
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", choices=("sssom", "turtle"), default="sssom", help="output format")
     parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
     parser.add_argument("--review", metavar="FILE", help="write the ambiguous candidates (SSSOM) to FILE")
+    parser.add_argument("--write", action="store_true",
+                        help="add the exact MOT and OSAI-index links to the records' links: field (YAML files)")
 
 
 def default_external() -> Path:
@@ -47,7 +50,12 @@ def run(args: argparse.Namespace) -> int:
     from kg.records import read_files, records_from_triples
     from kg.resources import bundled_record_files
 
-    models = records_from_triples(read_files(args.files or bundled_record_files()).triples)
+    files = [Path(f) for f in args.files] or bundled_record_files()
+    if args.write:
+        not_yaml = [str(f) for f in files if f.suffix.lower() not in (".yaml", ".yml")]
+        if not_yaml:
+            raise OpennessError(f"{not_yaml[0]}: --write edits YAML record files only")
+    models = records_from_triples(read_files(files).triples)
     external = Path(args.external) if args.external else default_external()
     mot_dir, osai_dir = external / "mot" / "models", external / "osai-index"
     if not mot_dir.is_dir() and not osai_dir.is_dir() and not args.wikidata_endpoint:
@@ -87,7 +95,31 @@ def run(args: argparse.Namespace) -> int:
           + f"; {len(conflicts)} conflicts between the KG and linked entries", file=sys.stderr)
     for conflict in conflicts:
         print(f"openness link: conflict: {conflict.describe()}", file=sys.stderr)
+    if args.write:
+        _write_links(files, [link for link in exact if link.entry.dataset != "Wikidata"])
     return 0
+
+
+def _write_links(files: list[Path], exact: list[Any]) -> None:
+    """Add the exact links to each YAML file's records, rewriting only the files that change."""
+    from kg.errors import OpennessError
+    from kg.linking import add_links_to_yaml
+
+    by_model: dict[str, set[str]] = {}
+    for link in exact:
+        by_model.setdefault(link.model, set()).add(link.entry.iri)
+    total = 0
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        try:
+            new, changed = add_links_to_yaml(text, by_model)
+        except ValueError as exc:
+            raise OpennessError(f"{path}: {exc}") from None
+        if changed:
+            path.write_text(new, encoding="utf-8")
+            total += len(changed)
+            print(f"openness link: {path}: links added to {', '.join(changed)}", file=sys.stderr)
+    print(f"openness link: {total} records got new links", file=sys.stderr)
 
 
 def _wikidata(models: list[dict], endpoint: str, records_by_iri: dict[str, dict]) -> list[Any]:
