@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -76,6 +77,11 @@ def run(args: argparse.Namespace) -> int:
     print(f"openness serve: http://{shown}:{port}/ ({mode}, store {engine_of(app).spec}); Ctrl-C stops",
           file=sys.stderr, flush=True)
     del waitress
+
+    def _stop(signum: int, frame: object) -> None:
+        raise SystemExit(0)  # run the finally below: stop the workers, remove snapshots
+
+    signal.signal(signal.SIGTERM, _stop)
     try:
         server.run()
     finally:
