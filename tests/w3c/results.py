@@ -234,9 +234,14 @@ def _match_unordered(exp: list, act: list, is_bnode: Callable[[Any], bool]) -> b
         return False
     exp = [r for r in exp if any(is_bnode(v) for v in r)]
     act = [r for r in act if any(is_bnode(v) for v in r)]
+    # With every blank node replaced by one placeholder the rows must already agree as multisets;
+    # this settles nearly every mismatch at once, before the search for a consistent renaming.
+    if Counter(_shape(r, is_bnode) for r in exp) != Counter(_shape(r, is_bnode) for r in act):
+        return False
     used = [False] * len(act)
     fwd: dict = {}
     rev: dict = {}
+    budget = [200_000]
 
     def search(i: int) -> bool:
         if i == len(exp):
@@ -244,6 +249,9 @@ def _match_unordered(exp: list, act: list, is_bnode: Callable[[Any], bool]) -> b
         for j, row in enumerate(act):
             if used[j]:
                 continue
+            budget[0] -= 1
+            if budget[0] < 0:
+                raise ResultError("blank-node matching gave up: too many candidate renamings")
             new = _unify(exp[i], row, fwd, rev, is_bnode)
             if new is None:
                 continue
@@ -259,6 +267,10 @@ def _match_unordered(exp: list, act: list, is_bnode: Callable[[Any], bool]) -> b
         return False
 
     return search(0)
+
+
+def _shape(row: Sequence[Any], is_bnode: Callable[[Any], bool]) -> tuple:
+    return tuple("_:" if is_bnode(v) else v for v in row)
 
 
 def _match_ordered(exp: list, act: list, is_bnode: Callable[[Any], bool]) -> bool:

@@ -59,3 +59,10 @@ def test_order_keys_of_outer_order_by() -> None:
 )
 def test_numbers_compare_by_value(value: str, datatype: str, canonical: str) -> None:
     assert canonical_lexical(value, f"http://www.w3.org/2001/XMLSchema#{datatype}") == canonical
+
+
+def test_a_mismatch_among_many_blank_nodes_is_found_quickly() -> None:
+    rows = [(ox.BlankNode(f"e{i}"), ox.BlankNode(f"f{i}")) for i in range(200)]
+    other = [(ox.BlankNode(f"a{i}"), ox.BlankNode(f"a{i + 1}")) for i in range(200)]
+    with pytest.raises(ResultError):
+        compare_tables((["s", "o"], rows), (["s", "o"], other), None)
