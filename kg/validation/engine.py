@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import islice
 from typing import Any
 
 import pyoxigraph as ox
@@ -31,6 +32,7 @@ _C = {name: ox.NamedNode(str(SH[name])) for name in (
     "ClassConstraintComponent", "HasValueConstraintComponent", "OrConstraintComponent",
     "AndConstraintComponent", "NotConstraintComponent", "NodeConstraintComponent",
     "MinLengthConstraintComponent", "MaxLengthConstraintComponent")}
+_CHUNK = 200_000
 #: sh:nodeKind -> the first characters of the N-Triples forms it allows.
 _KINDS = {
     "IRI": "<", "BlankNode": "_", "Literal": '"', "BlankNodeOrIRI": "_<", "BlankNodeOrLiteral": '_"',
@@ -92,22 +94,28 @@ class Index:
     def __init__(self, triples: Iterable[ox.Triple]):
         out: dict[str, dict[str, list[str]]] = {}
         seen: dict[str, str] = {}
-        text = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
+        triples = iter(triples)
         with gc_paused():
-            for line in text.split(" .\n"):
-                if not line:
-                    continue
-                s, p, o = line.split(" ", 2)
-                s = seen.setdefault(s, s)
-                o = seen.setdefault(o, o)
-                by_subject = out.get(p)
-                if by_subject is None:
-                    by_subject = out[p] = {}
-                objects = by_subject.get(s)
-                if objects is None:
-                    by_subject[s] = [o]
-                elif o not in objects:
-                    objects.append(o)
+            while True:  # in chunks, so that the text of a million records never sits in memory at once
+                chunk = list(islice(triples, _CHUNK))
+                if not chunk:
+                    break
+                text = ox.serialize(chunk, format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
+                del chunk
+                for line in text.split(" .\n"):
+                    if not line:
+                        continue
+                    s, p, o = line.split(" ", 2)
+                    s = seen.setdefault(s, s)
+                    o = seen.setdefault(o, o)
+                    by_subject = out.get(p)
+                    if by_subject is None:
+                        by_subject = out[p] = {}
+                    objects = by_subject.get(s)
+                    if objects is None:
+                        by_subject[s] = [o]
+                    elif o not in objects:
+                        objects.append(o)
         self.out = out
         self._inverse: dict[str, dict[str, list[str]]] = {}
         self._superclasses: dict[str, frozenset[str]] = {}
