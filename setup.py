@@ -8,7 +8,7 @@ They stay at the top of the repository, where people look for them, and land in 
 without them and the query page falls back to a plain form.
 """
 
-import sys
+import importlib.util
 from pathlib import Path
 
 from setuptools import find_packages, setup
@@ -22,10 +22,11 @@ class BuildWithAssets(build_py):
 
     def run(self):
         if (ROOT / "node_modules" / "@zazuko" / "yasgui").is_dir():
-            sys.path.insert(0, str(ROOT))
-            from server.vendor import copy_assets
-
-            copy_assets(ROOT, ROOT / "server" / "static" / "vendor")
+            # load server/vendor.py by path: importing the server package would need Flask at build time
+            spec = importlib.util.spec_from_file_location("_vendor", ROOT / "server" / "vendor.py")
+            vendor = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(vendor)
+            vendor.copy_assets(ROOT, ROOT / "server" / "static" / "vendor")
         super().run()
 
 

@@ -38,6 +38,9 @@ def load_records(store: ox.Store, records: RecordSet, *, graph: str = str(RECORD
 
     g = ox.NamedNode(graph)
     store.extend(ox.Quad(t.subject, t.predicate, t.object, g) for t in records.triples)
+    ontology = ox.NamedNode(str(ONTOLOGY_GRAPH))
+    if store.contains_named_graph(ontology):  # replaced, not added to: its blank nodes are fresh each time
+        store.clear_graph(ontology)
     store.extend(ontology_quads(records))
     materialise(store)
 

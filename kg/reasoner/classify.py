@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -49,6 +49,7 @@ class RulePath:
         self.graph = graph
         self.compiler = Compiler(graph)
         self.compiled: Compiled = compile_ontology(graph)
+        self._requirements: dict[str, list[tuple[Callable[[object], bool], list[str]]]] = {}
 
     def classify(self, facts: ModelFacts) -> Classification:
         """Classify one model from its deciding claims."""
@@ -78,17 +79,25 @@ class RulePath:
             deciding={k: claim.release for k, claim in facts.deciding.items()},
         )
 
+    def requirements(self, cls_iri: str) -> list[tuple[Callable[[object], bool], list[str]]]:
+        """The conjuncts of a MOF class other than named classes: each a predicate and the kinds it names."""
+        if cls_iri not in self._requirements:
+            g = self.graph
+            expr = self.compiled.expressions[cls_iri]
+            self._requirements[cls_iri] = [
+                (self.compiler.compile(part), artifact_kinds(g, part))
+                for part in Collection(g, g.value(expr, OWL.intersectionOf))
+                if not isinstance(part, URIRef)  # AIModel, or the class below (cumulative)
+            ]
+        return self._requirements[cls_iri]
+
     def missing(self, cls_iri: str, facts: ModelFacts) -> list[str]:
         """The required components of ``cls_iri`` that the model does not meet, and why."""
-        g = self.graph
         out: list[str] = []
-        expr = self.compiled.expressions[cls_iri]
-        for part in Collection(g, g.value(expr, OWL.intersectionOf)):
-            if isinstance(part, URIRef):
-                continue  # AIModel, or the class below (cumulative)
-            if self.compiler.compile(part)(facts):
+        for holds, kinds in self.requirements(cls_iri):
+            if holds(facts):
                 continue
-            for kind in artifact_kinds(g, part):
+            for kind in kinds:
                 claim = facts.deciding.get(kind)
                 if claim is None or claim.availability is None:
                     why = "not stated"
