@@ -25,6 +25,7 @@ COMMANDS: dict[str, str] = {
     "import": "import_records",
     "link": "link",
     "export": "export",
+    "coverage": "coverage",
 }
 
 

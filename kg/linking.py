@@ -1,8 +1,9 @@
 """Finding the external entries (MOT, OSAI index, Wikidata) that describe the KG's models.
 
 A link is *exact* when the entry names one of the model's Hub repos (a shared identifier) and its own name
-does not contradict that, when its name equals the model's name (letters and digits, case ignored) and no
-other entry of that dataset does, or when the record's ``links`` already name it (a person decided).
+does not contradict that, when its name equals the model's name (letters and digits, case ignored), no
+other entry of that dataset has that name and it names no Hub repo the model lacks, or when the record's
+``links`` already name it (a person decided).
 Anything weaker (the entry names the model's family, or shares the developer and most name words) is a
 *candidate* for a person to decide; only exact links are written as ``skos:exactMatch``. The mapping
 table is SSSOM (https://w3id.org/sssom/): TSV with a YAML metadata header.
@@ -80,9 +81,29 @@ def entries_from_records(records: Iterable[Mapping[str, Any]], dataset: str) -> 
         iri = next(iter(_list(r.get("links"))), None) or next(iter(_list(r.get("source"))), None)
         if not iri:
             continue
+        repos = [str(v).lower() for v in _list(r.get("huggingface"))]
+        repos += [repo for repo in _weight_repos(r) if repo not in repos]
         out.append(Entry(str(iri), str(r.get("name") or r.get("id")), dataset, str(r.get("developer") or ""),
-                         tuple(str(v).lower() for v in _list(r.get("huggingface")))))
+                         tuple(repos)))
     return out
+
+
+def _weight_repos(record: Mapping[str, Any]) -> list[str]:
+    """Hub repos (``owner/name``, lowercase) that the record's weights claims point at."""
+    weights = (record.get("artifacts") or {}).get("weights")
+    out = []
+    for claim in weights if isinstance(weights, list) else [weights]:
+        if isinstance(claim, Mapping):
+            for url in _list(claim.get("url")):
+                m = re.match(r"https://huggingface\.co/([\w.-]+/[\w.-]+)", str(url))
+                if m and _is_model_repo(m.group(1)):
+                    out.append(m.group(1).lower())
+    return out
+
+
+def _is_model_repo(repo: str) -> bool:
+    """Whether ``owner/name`` can be a model repo (not a Hub page such as ``papers/2309.16609``)."""
+    return repo.split("/")[0].lower() not in ("datasets", "spaces", "collections", "docs", "papers", "blog")
 
 
 def _list(value: Any) -> list:
@@ -111,7 +132,12 @@ def find_links(models: Sequence[Mapping[str, Any]], entries: Sequence[Entry]) ->
         for dataset in sorted(datasets):
             same = [e for e in by_name.get((dataset, norm(mname)), []) if e.iri not in found]
             exact_here = any(link.exact and link.entry.dataset == dataset for link in found.values())
-            if len(same) == 1 and not exact_here:
+            entry_repos = {r for r in same[0].repos if _is_model_repo(r)} if same else set()
+            if len(same) == 1 and not exact_here and entry_repos and not entry_repos & set(repos):
+                found[same[0].iri] = Link(mid, mname, same[0], False, BY_NAME, 0.5,
+                                          f"same name, but the entry names the Hub repo {sorted(entry_repos)[0]}, "
+                                          "which the record does not")
+            elif len(same) == 1 and not exact_here:
                 found[same[0].iri] = Link(mid, mname, same[0], True, BY_NAME, 0.95, "same name")
             elif len(same) > 1 or (same and exact_here):
                 for e in same:

@@ -1,0 +1,45 @@
+"""docs/coverage.md is the generated coverage table of the bundled KG, byte for byte (so it cannot drift)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+from kg.cli import main
+from kg.coverage import bundled_tables, status, tables, write_markdown
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_docs_coverage_is_the_generated_table():
+    out = io.StringIO()
+    write_markdown(bundled_tables(), out)
+    assert (ROOT / "docs" / "coverage.md").read_text(encoding="utf-8") == out.getvalue(), (
+        "docs/coverage.md is out of date: run `openness coverage -o docs/coverage.md`")
+
+
+def test_counts_of_a_small_set():
+    records = [
+        {"id": "a", "developer": "X", "artifacts": {"weights": "public", "training_data": [
+            {"availability": "public"}, {"availability": "not-released"}]}},
+        {"id": "b", "developer": "X", "artifacts": {"weights": {"availability": "gated"}}},
+        {"id": "c", "developer": "Y"},
+    ]
+    [(_, _, by_category), (_, _, by_developer), (_, header, by_artifact)] = tables(
+        records, {"a": "open-source", "b": "open-weight"})
+    assert dict((row[0], row[1]) for row in by_category) == {
+        "open-source": 1, "open-weight": 1, "closed-source": 0, "unclassified": 1, "total": 3}
+    assert by_developer[0] == ["X", 1, 1, 0, 0, 2]
+    weights = next(row for row in by_artifact if row[0] == "weights")
+    assert dict(zip(header[1:], weights[1:], strict=True)) == {
+        "public": 1, "gated": 1, "not-released": 0, "unknown": 0, "not stated": 1}
+    assert status(records[0]["artifacts"]["training_data"]) == "not-released"
+
+
+def test_cli_csv(tmp_path, capsys):
+    out = tmp_path / "coverage.csv"
+    assert main(["coverage", "--format", "csv", "-o", str(out)]) == 0
+    rows = list(csv.DictReader(out.read_text().splitlines()))
+    total = next(r for r in rows if r["row"] == "total")
+    assert int(total["count"]) >= 200
