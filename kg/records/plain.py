@@ -7,6 +7,7 @@ JSON-LD context, and ``tests/test_records_roundtrip.py`` proves the two give iso
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -110,7 +111,8 @@ def license_nodes(value: Any) -> list[tuple[ox.NamedNode | ox.BlankNode, list[ox
         if resolved is not None:
             out.append((_N(str(resolved)), []))
         else:
-            node = ox.BlankNode()
+            # one blank node per licence name, so that reading the same records twice adds nothing
+            node = ox.BlankNode("lic" + hashlib.sha1(name.encode("utf-8")).hexdigest()[:20])
             out.append((node, [ox.Triple(node, RDF_TYPE, C_LICENSE_DOC), ox.Triple(node, RDFS_LABEL,
                                                                                     ox.Literal(name))]))
     return out
