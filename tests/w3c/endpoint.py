@@ -13,12 +13,14 @@ import http.client
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import pyoxigraph as ox
 
 from .manifest import iri_to_path
 
+#: Where default-graph data goes on a server with ``pin_dataset``.
+DEFAULT_DATA = "urn:x-w3c-test:default-graph"
 #: File extension -> RDF syntax of a data file in the suite.
 RDF_FORMATS = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES, ".rdf": ox.RdfFormat.RDF_XML}
 
@@ -46,6 +48,10 @@ class Endpoint:
     update_url: str
     token: str | None = None
     timeout: float = 30.0
+    #: Name the test's dataset with default-graph-uri / named-graph-uri on every query, and keep the
+    #: default-graph data in the named graph DEFAULT_DATA: for a server whose default graph is the union
+    #: of all graphs and whose writes add graphs of their own (the project's ontology and inferences).
+    pin_dataset: bool = False
     _loaded: object = field(default=None, repr=False)
 
     def request(
@@ -71,10 +77,15 @@ class Endpoint:
         """The Authorization header that writes need, if any."""
         return [("Authorization", f"Bearer {self.token}")] if self.token else []
 
-    def query(self, text: str, accept: str) -> Response:
-        """POST a query directly (``application/sparql-query``) asking for ``accept``."""
+    def query(
+        self, text: str, accept: str, default_graphs: Iterable[str] = (), named_graphs: Iterable[str] = ()
+    ) -> Response:
+        """POST a query directly (``application/sparql-query``) asking for ``accept``, with an optional
+        protocol dataset (``default-graph-uri`` / ``named-graph-uri``)."""
+        params = [("default-graph-uri", g) for g in default_graphs] + [("named-graph-uri", g) for g in named_graphs]
+        url = self.query_url + (f"?{urlencode(params)}" if params else "")
         headers = [("Content-Type", "application/sparql-query; charset=utf-8"), ("Accept", accept)]
-        return self.request("POST", self.query_url, text.encode("utf-8"), headers)
+        return self.request("POST", url, text.encode("utf-8"), headers)
 
     def update(self, text: str) -> Response:
         """POST an update directly (``application/sparql-update``) with the write token."""
@@ -97,7 +108,8 @@ class Endpoint:
         if self._loaded == key:
             return
         parts = ["DROP ALL ;"]
-        body = [_ntriples(iri, None) for iri in default]
+        default_graph = DEFAULT_DATA if self.pin_dataset else None
+        body = [_ntriples(iri, default_graph) for iri in default]
         body += [_ntriples(iri, graph) for iri, graph in named]
         inserts = "\n".join(b for b in body if b)
         if inserts:

@@ -121,7 +121,7 @@ def openness(tmp: Path) -> Iterator[Endpoint]:
     cmd = [sys.executable, "-c", _SERVE_APP, str(port)]
     try:
         with _process(cmd, f"{base}/sparql", tmp / "openness.log", env=env):
-            yield Endpoint("openness", f"{base}/sparql", f"{base}/update", token=token)
+            yield Endpoint("openness", f"{base}/sparql", f"{base}/update", token=token, pin_dataset=True)
     except Unavailable as exc:
         raise Unavailable(f"server not available: {exc}") from None
 

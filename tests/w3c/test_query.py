@@ -8,13 +8,14 @@ an RDF syntax for ``.ttl``), parsed, and compared with the expected result.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
 from . import manifest
 from ._params import params
-from .endpoint import Endpoint
+from .endpoint import DEFAULT_DATA, Endpoint
 from .results import (
     CSV_TYPE,
     ResultError,
@@ -52,6 +53,16 @@ def _cases() -> list[manifest.EvalTest]:
 CASES = params(_cases, lambda t: t.id)
 
 
+_FROM = re.compile(r"\bFROM\b", re.IGNORECASE)
+
+
+def dataset(case: manifest.EvalTest, query: str, endpoint: Endpoint) -> tuple[list[str], list[str]]:
+    """The protocol dataset to name for a server that needs it pinned (none when the query has FROM)."""
+    if not endpoint.pin_dataset or _FROM.search(query):
+        return [], []
+    return ([DEFAULT_DATA] if case.data else []), list(case.graph_data)
+
+
 def run_case(case: manifest.EvalTest, endpoint: Endpoint) -> None:
     """Load the case's data, send its query, and compare the answer with the expected result."""
     endpoint.load(default=case.data, named=[(g, g) for g in case.graph_data])
@@ -60,7 +71,8 @@ def run_case(case: manifest.EvalTest, endpoint: Endpoint) -> None:
     ext = result_path.suffix
     expected_set = parse_rdf_result_set(result_path.read_bytes(), case.result) if ext == ".ttl" else None
     accept = ACCEPT[".srj"] if expected_set is not None else ACCEPT[ext]
-    resp = endpoint.query(f"BASE <{case.query}>\n{query}", accept)
+    default, named = dataset(case, query, endpoint)
+    resp = endpoint.query(f"BASE <{case.query}>\n{query}", accept, default, named)
     assert resp.status == 200, f"{resp.status} {resp.media_type}: {resp.body[:500]!r}"
     if case.folder in manifest.RESULT_FORMAT_DIRS:
         assert resp.media_type == EXPECTED_TYPE[ext], f"asked for {ACCEPT[ext]}, got {resp.media_type}"
