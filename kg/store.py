@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import base64
 import io
+import json
+import os
 import re
 import urllib.error
 import urllib.parse
@@ -115,6 +117,10 @@ class Backend(Protocol):
         """Make the named graph ``graph`` hold exactly ``triples``."""
         ...
 
+    def replace_graphs(self, graphs: dict[str, set[ox.Triple]]) -> None:
+        """Make each graph hold exactly its triples, all or nothing where the store allows."""
+        ...
+
     def close(self) -> None:
         """Release the store (flushes an on-disk store)."""
         ...
@@ -155,19 +161,103 @@ class LocalBackend:
         return list(self.store)
 
     def replace_graph(self, graph: str, triples: Iterable[ox.Triple]) -> None:
-        term = _graph_term(graph)
-        quads = [ox.Quad(t.subject, t.predicate, t.object, term) for t in triples]
-        if isinstance(term, ox.DefaultGraph):
-            self.store.clear_graph(term)
+        self.replace_graphs({graph: set(triples)})
+
+    def replace_graphs(self, graphs: dict[str, set[ox.Triple]]) -> None:
+        """Replace several graphs as one change: on disk through the write-ahead journal (see Journal)."""
+        if self.spec.kind == "path" and self.spec.path is not None:
+            journal = Journal(self.spec.path)
+            journal.write(graphs)
+            _apply_graphs(self.store, graphs)
+            self.store.flush()
+            journal.clear()
         else:
-            self.store.remove_graph(term)
-        self.store.extend(quads)
+            _apply_graphs(self.store, graphs)
 
     def close(self) -> None:
         """Flush an on-disk store and let go of it (its lock is released when the last reference goes)."""
         if self.spec.kind == "path" and self.store is not None:
             self.store.flush()
         self.store = None  # type: ignore[assignment]
+
+
+def _apply_graphs(store: ox.Store, graphs: dict[str, set[ox.Triple]]) -> None:
+    """Drop and refill each graph (idempotent, so a journal may replay it)."""
+    for graph, triples in graphs.items():
+        term = _graph_term(graph)
+        if isinstance(term, ox.DefaultGraph):
+            store.clear_graph(term)
+        elif store.contains_named_graph(term):
+            store.remove_graph(term)
+        store.extend(ox.Quad(t.subject, t.predicate, t.object, term) for t in triples)
+
+
+class Journal:
+    """Write-ahead journal that makes a multi-graph replacement atomic on an on-disk store.
+
+    pyoxigraph makes each ``extend`` or ``remove_graph`` one transaction, but has no transaction spanning
+    several; a checked write replaces several graphs (records, ontology, inferences). So before touching the
+    store the new content of every changed graph is written to ``<store>.journal.tmp``, synced, and renamed
+    to ``<store>.journal``: the rename is the commit marker. The store is then changed and flushed, and the
+    journal removed. If the process dies in between, :meth:`recover` (run by open_store) replays the journal,
+    which is idempotent; a leftover ``.tmp`` is a write that was never acknowledged and is dropped.
+    """
+
+    MAGIC = "# openness-journal "
+
+    def __init__(self, store_path: Path):
+        store_path = Path(store_path).absolute()
+        self.path = store_path.with_name(store_path.name + ".journal")
+        self.tmp = store_path.with_name(store_path.name + ".journal.tmp")
+
+    def write(self, graphs: dict[str, set[ox.Triple]]) -> None:
+        """Record the new content of ``graphs`` durably (the commit point is the rename)."""
+        with open(self.tmp, "wb") as out:
+            out.write((self.MAGIC + json.dumps(sorted(graphs)) + "\n").encode())
+            quads = [ox.Quad(t.subject, t.predicate, t.object, _graph_term(g))
+                     for g, triples in graphs.items() for t in triples]
+            ox.serialize(quads, out, format=ox.RdfFormat.N_QUADS)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(self.tmp, self.path)
+        self._sync_dir()
+
+    def clear(self) -> None:
+        """The change is in the store: forget it."""
+        self.path.unlink(missing_ok=True)
+        self._sync_dir()
+
+    def read(self) -> dict[str, set[ox.Triple]]:
+        """The graphs a committed journal holds; raises ConfigurationError if it is damaged."""
+        data = self.path.read_bytes()
+        header, _, body = data.partition(b"\n")
+        text = header.decode("utf-8", "replace")
+        if not text.startswith(self.MAGIC):
+            raise ConfigurationError(f"{self.path}: not an openness journal; move it away to open the store")
+        try:
+            graphs: dict[str, set[ox.Triple]] = {g: set() for g in json.loads(text[len(self.MAGIC):])}
+            for quad in ox.parse(body, format=ox.RdfFormat.N_QUADS):
+                graphs[_graph_key(quad.graph_name)].add(quad.triple)
+        except (ValueError, SyntaxError, KeyError) as exc:
+            raise ConfigurationError(f"{self.path}: damaged journal ({exc}); move it away to open the store") from None
+        return graphs
+
+    def recover(self, store: ox.Store) -> bool:
+        """Finish a committed change the last process did not; returns whether there was one."""
+        self.tmp.unlink(missing_ok=True)
+        if not self.path.exists():
+            return False
+        _apply_graphs(store, self.read())
+        store.flush()
+        self.clear()
+        return True
+
+    def _sync_dir(self) -> None:
+        fd = os.open(self.path.parent, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
 
 
 def run_local_query(
@@ -281,6 +371,11 @@ class RemoteBackend:
     def quads(self) -> list[ox.Quad]:
         result = self.query("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
         return [ox.Quad(s["s"], s["p"], s["o"], s["g"]) for s in result]  # type: ignore[union-attr,index]
+
+    def replace_graphs(self, graphs: dict[str, set[ox.Triple]]) -> None:
+        """One graph after the other (a remote engine offers no transaction across requests)."""
+        for graph, triples in graphs.items():
+            self.replace_graph(graph, triples)
 
     def replace_graph(self, graph: str, triples: Iterable[ox.Triple]) -> None:
         """Drop the graph, then insert in chunks an engine's parser can take (not atomic across chunks)."""
@@ -428,6 +523,7 @@ def open_store(spec: StoreSpec | str | None, *, create: bool = True) -> Backend:
         store = ox.Store(str(spec.path))
     except OSError as exc:
         raise ConfigurationError(f"--store {spec.path}: cannot open the store: {_first_line(exc)}") from None
+    Journal(spec.path).recover(store)
     if is_new:
         load_bundled(store)
         store.flush()
@@ -497,8 +593,8 @@ def sync(backend: Backend, before: Iterable[ox.Quad], after: Iterable[ox.Quad]) 
                      if not _same_graph(old.get(g, set()), new.get(g, set())))
     added = sum(len(new.get(g, set()) - old.get(g, set())) for g in changed)
     removed = sum(len(old.get(g, set()) - new.get(g, set())) for g in changed)
-    for graph in changed:
-        backend.replace_graph(graph, new.get(graph, set()))
+    if changed:
+        backend.replace_graphs({graph: new.get(graph, set()) for graph in changed})
     return SyncReport(added, removed, changed)
 
 
@@ -512,6 +608,7 @@ def dump_nquads(backend: Backend) -> bytes:
 __all__ = [
     "Backend",
     "INFERRED_GRAPH",
+    "Journal",
     "ONTOLOGY_GRAPH",
     "RECORDS_GRAPH",
     "LocalBackend",

@@ -28,6 +28,10 @@ DEFAULTS: dict[str, Any] = {
     "WORKERS": None,  # query worker processes; default one per CPU
     "USE_WORKERS": True,  # False: run local queries in the request thread (no timeout)
     "CORS": True,  # read-only endpoints answer any origin (no credentials)
+    "MAX_CONCURRENT": 6,  # SPARQL operations in flight; past it a request waits ADMISSION_WAIT, then gets 429
+    "ADMISSION_WAIT": 0.5,  # seconds a request may wait for a free slot
+    "CLIENT_RATE": 0.0,  # requests per second per client address (token bucket); 0 turns it off
+    "CLIENT_BURST": 40,  # bucket size: requests a client may send at once
 }
 
 
@@ -59,7 +63,11 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(gsp.bp)
     app.register_blueprint(describe.bp)
     app.register_blueprint(pages.bp)
+    from server import openapi
+
+    app.register_blueprint(openapi.bp)
     _install_limits(app)
+    _install_admission(app)
     _install_errors(app)
     return app
 
@@ -67,6 +75,42 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 def engine_of(app: Flask):  # type: ignore[no-untyped-def]
     """The app's Engine."""
     return app.extensions["openness"]
+
+
+#: Blueprints whose requests run SPARQL operations and so pass admission control.
+ADMITTED_BLUEPRINTS = ("sparql", "gsp")
+
+
+def _install_admission(app: Flask) -> None:
+    """429 with Retry-After past the concurrency or per-client budget, before the operation starts."""
+    from flask import g
+
+    from server.admission import Admission
+
+    admission = Admission(
+        max_concurrent=int(app.config["MAX_CONCURRENT"]),
+        wait=float(app.config["ADMISSION_WAIT"]),
+        client_rate=float(app.config["CLIENT_RATE"] or 0),
+        client_burst=int(app.config["CLIENT_BURST"]),
+    )
+    app.extensions["openness.admission"] = admission
+
+    @app.before_request
+    def _admit() -> Response | None:
+        if request.blueprint not in ADMITTED_BLUEPRINTS or request.method == "OPTIONS":
+            return None
+        refusal = admission.enter(request.remote_addr or "unknown")
+        if refusal is not None:
+            response = error_response(429, refusal.reason)
+            response.headers["Retry-After"] = str(refusal.retry_after)
+            return response
+        g.openness_admitted = True
+        return None
+
+    @app.teardown_request
+    def _leave(exc: BaseException | None) -> None:
+        if g.pop("openness_admitted", False):
+            admission.leave()
 
 
 def _install_limits(app: Flask) -> None:

@@ -46,6 +46,8 @@ class Engine:
         self._graphs: list[str] | None = None
         self._cache: dict[str, object] = {}
         self.pool: QueryPool | None = None
+        #: protocol queries started (admission tests prove a refused query never gets here)
+        self.queries_started = 0
         self._snapshot: Snapshot | None = None
         if settings.use_workers and isinstance(self.backend, LocalBackend):
             path = self._snapshot_path()
@@ -87,6 +89,7 @@ class Engine:
 
     def query(self, request: QueryRequest) -> Answer:
         """Answer a protocol query: guard, run within the timeout, serialise up to the row cap."""
+        self.queries_started += 1
         self.check(request.sparql, (*request.default_graphs, *request.named_graphs))
         if self.pool is not None:
             return self.pool.run(request)

@@ -32,6 +32,16 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="a host SERVICE/LOAD/FROM may name (repeatable; '*.example.org' works)")
     parser.add_argument("--token-file", type=Path, default=None,
                         help="file holding the bearer token that enables writes (or set OPENNESS_TOKEN)")
+    parser.add_argument("--max-concurrent", type=int, default=6,
+                        help="SPARQL operations in flight before 429 (default 6; keep it below --threads)")
+    parser.add_argument("--admission-wait", type=float, default=0.5,
+                        help="seconds a request may wait for a free slot before 429 (default 0.5)")
+    parser.add_argument("--client-rate", type=float, default=20.0,
+                        help="SPARQL requests per second per client address before 429 (default 20; 0 = off)")
+    parser.add_argument("--client-burst", type=int, default=40,
+                        help="requests a client may send at once before --client-rate applies (default 40)")
+    parser.add_argument("--trusted-proxy", default=None, metavar="ADDR",
+                        help="address of a reverse proxy whose X-Forwarded-For names the client (default: none)")
 
 
 def _token(args: argparse.Namespace) -> str | None:
@@ -57,6 +67,13 @@ def run(args: argparse.Namespace) -> int:
 
     if not 0 <= args.port <= 65535:
         raise ConfigurationError(f"--port {args.port}: expected 0-65535")
+    if args.max_concurrent < 1 or args.client_burst < 1 or args.client_rate < 0 or args.admission_wait < 0:
+        raise ConfigurationError("--max-concurrent and --client-burst must be at least 1, --client-rate and "
+                                 "--admission-wait not negative")
+    proxy: dict[str, object] = {}
+    if args.trusted_proxy:
+        proxy = {"trusted_proxy": args.trusted_proxy, "trusted_proxy_count": 1,
+                 "trusted_proxy_headers": {"x-forwarded-for"}}
     app = create_app({
         "STORE": args.store,
         "TOKEN": _token(args),
@@ -64,10 +81,14 @@ def run(args: argparse.Namespace) -> int:
         "ROW_LIMIT": args.row_limit,
         "WORKERS": args.workers,
         "ALLOWED_HOSTS": tuple(args.allow_host),
+        "MAX_CONCURRENT": args.max_concurrent,
+        "ADMISSION_WAIT": args.admission_wait,
+        "CLIENT_RATE": args.client_rate,
+        "CLIENT_BURST": args.client_burst,
     })
     try:
         server = create_server(app, host=args.host, port=args.port, threads=args.threads,
-                               ident="openness", clear_untrusted_proxy_headers=True)
+                               ident="openness", clear_untrusted_proxy_headers=True, **proxy)
     except OSError as exc:
         engine_of(app).close()
         raise ConfigurationError(f"cannot listen on {args.host}:{args.port}: {exc.strerror}") from None
