@@ -11,6 +11,7 @@ No Flask here.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing.connection
 import os
 import queue
@@ -186,11 +187,24 @@ class QueryPool:
             self._idle.put(worker)
 
     def _replace(self, worker: _Worker) -> None:
+        """Kill ``worker``; its replacement joins the idle workers once started, so until then the next
+        query goes to a worker that is ready rather than waiting for a start-up (about a second)."""
         self.kills += 1
         worker.kill()
         with self._lock:
-            if not self._closed:
-                self._idle.put(_Worker(self._path, self._generation))
+            if self._closed:
+                return
+            fresh = _Worker(self._path, self._generation)
+        threading.Thread(target=self._admit_when_ready, args=(fresh,), daemon=True).start()
+
+    def _admit_when_ready(self, worker: _Worker) -> None:
+        with contextlib.suppress(EOFError, OSError):  # one that failed to start is replaced when taken
+            worker.wait_ready(60)
+        with self._lock:
+            if self._closed:
+                worker.kill()
+                return
+        self._release(worker)
 
     def refresh(self, path: str | Path | None = None) -> None:
         """Make every worker reopen the store (at ``path`` if given): idle ones now, busy ones when done."""
