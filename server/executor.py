@@ -135,6 +135,7 @@ class QueryPool:
         self._idle: queue.LifoQueue[_Worker] = queue.LifoQueue()
         self._closed = False
         self.kills = 0
+        self._starting = 0  # replacements started but not yet idle
         for _ in range(self.size):
             self._idle.put(_Worker(self._path, self._generation))
 
@@ -147,6 +148,13 @@ class QueryPool:
         try:
             worker = self._idle.get(timeout=limit)
         except queue.Empty:
+            worker = None
+        if worker is None and self._starting:  # a replacement is on its way: its start-up is not the query's
+            try:
+                worker = self._idle.get(timeout=60)
+            except queue.Empty:
+                worker = None
+        if worker is None:
             raise PoolBusyError(f"all {self.size} query workers are busy; try again later") from None
         try:
             if not worker.wait_ready(60):
@@ -195,12 +203,14 @@ class QueryPool:
             if self._closed:
                 return
             fresh = _Worker(self._path, self._generation)
+            self._starting += 1
         threading.Thread(target=self._admit_when_ready, args=(fresh,), daemon=True).start()
 
     def _admit_when_ready(self, worker: _Worker) -> None:
         with contextlib.suppress(EOFError, OSError):  # one that failed to start is replaced when taken
             worker.wait_ready(60)
         with self._lock:
+            self._starting -= 1
             if self._closed:
                 worker.kill()
                 return
