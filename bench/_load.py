@@ -130,10 +130,10 @@ class RawClient:
         return status
 
 
-def _client(url: str, make: QueryMaker, accept: str, seconds: float, seed: int, out: mp.Queue) -> None:
+def _client(url: str, make: QueryMaker, accept: str, seconds: float, seed: int, timeout: float, out: mp.Queue) -> None:
     parts = urlsplit(url)
     rng = random.Random(seed)
-    client = RawClient(parts.hostname or "127.0.0.1", parts.port or 80)
+    client = RawClient(parts.hostname or "127.0.0.1", parts.port or 80, timeout)
     headers = f"Accept: {accept}\r\n"
     latencies: list[float] = []
     errors = 0
@@ -158,11 +158,13 @@ def _client(url: str, make: QueryMaker, accept: str, seconds: float, seed: int, 
     out.put((len(latencies), errors, time.perf_counter() - start, latencies, first_error))
 
 
-def run_cell(url: str, make: QueryMaker, accept: str, clients: int, seconds: float) -> CellResult:
+def run_cell(
+    url: str, make: QueryMaker, accept: str, clients: int, seconds: float, timeout: float = 120.0
+) -> CellResult:
     """Drive ``url`` with ``clients`` concurrent clients for ``seconds`` and gather what they measured."""
     ctx = mp.get_context("fork")
     out: mp.Queue = ctx.Queue()
-    procs = [ctx.Process(target=_client, args=(url, make, accept, seconds, i, out)) for i in range(clients)]
+    procs = [ctx.Process(target=_client, args=(url, make, accept, seconds, i, timeout, out)) for i in range(clients)]
     for p in procs:
         p.start()
     parts = [out.get() for _ in procs]

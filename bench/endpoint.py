@@ -2,7 +2,8 @@
 
 Servers, each a real process on 127.0.0.1 with the dataset on disk or loaded at start:
 
-- ``openness``: ``openness serve --store DIR`` (waitress; queries in worker processes, the default);
+- ``openness``: ``openness serve --store DIR --client-rate 0`` (waitress; queries in worker processes, the
+  default; the per-client rate limit off, since every benchmark client comes from 127.0.0.1);
 - ``oxigraph``: ``oxigraph serve --location DIR --union-default-graph`` (the native engine: our ceiling);
 - ``rdflib-endpoint``: ``rdflib-endpoint serve FILE`` (FastAPI and rdflib: a Python peer).
 
@@ -15,6 +16,7 @@ by IRI (a random model per request); count of models by category; a filter, join
 
     python bench/endpoint.py                 # 10,000 models, 4 clients, 20 s per cell
     python bench/endpoint.py --duration 3    # a quick run
+    python bench/endpoint.py --work /tmp/b   # keep the dataset and stores for the next run
 """
 
 from __future__ import annotations
@@ -105,11 +107,18 @@ def build_dataset(count: int, work: Path) -> tuple[Path, Path, Path, int]:
     from kg.records.plain import records_to_recordset
 
     store_dir = work / "openness-store"
+    nquads = work / "dataset.nq"
+    ntriples = work / "dataset.nt"
+    marker = work / "dataset.models"
+    if marker.exists() and marker.read_text() == str(count) and ntriples.exists():
+        with ntriples.open("rb") as f:
+            return store_dir, nquads, ntriples, sum(1 for _ in f)  # built by an earlier run with --work
+    if store_dir.exists():
+        shutil.rmtree(store_dir)
+    shutil.rmtree(work / "oxigraph-store", ignore_errors=True)
     store = ox.Store(str(store_dir))
     load_records(store, records_to_recordset(make_records(count), file="bench"))
     store.flush()
-    nquads = work / "dataset.nq"
-    ntriples = work / "dataset.nt"
     quads = list(store)
     with nquads.open("wb") as out:
         ox.serialize(quads, out, ox.RdfFormat.N_QUADS)
@@ -117,6 +126,7 @@ def build_dataset(count: int, work: Path) -> tuple[Path, Path, Path, int]:
     with ntriples.open("wb") as out:
         ox.serialize(sorted(triples, key=str), out, ox.RdfFormat.N_TRIPLES)
     del store
+    marker.write_text(str(count))
     return store_dir, nquads, ntriples, len(triples)
 
 
@@ -253,9 +263,13 @@ def start(name: str, work: Path, store_dir: Path, nquads: Path, ntriples: Path) 
 # The run
 
 
-def answer_rows(url: str, query: str) -> int:
-    """How many solutions a server gives (a cross-check that every server holds the same data)."""
-    status, body = get(url, query, JSON)
+def answer_rows(url: str, query: str, timeout: float) -> int | None:
+    """How many solutions a server gives (a cross-check that every server holds the same data); None when
+    the server gives no answer within ``timeout`` seconds (the cell is then not run)."""
+    try:
+        status, body = get(url, query, JSON, timeout=timeout)
+    except OSError:
+        return None
     if status != 200:
         return -status
     return len(json.loads(body)["results"]["bindings"])
@@ -268,6 +282,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clients", type=int, default=4, help="concurrent clients (default 4)")
     parser.add_argument("--servers", default="openness,oxigraph,rdflib-endpoint", help="comma-separated")
     parser.add_argument("--queries", default="lookup,count-by-category,filter-join-order", help="comma-separated")
+    parser.add_argument(
+        "--request-timeout",
+        type=float,
+        default=120.0,
+        help="seconds one request may take; a query slower than this is not measured (default 120)",
+    )
     parser.add_argument("--json", type=Path, default=None, help="also write the figures to this file")
     parser.add_argument("--work", type=Path, default=None, help="working directory (default: a temporary one)")
     args = parser.parse_args(argv)
@@ -292,8 +312,14 @@ def main(argv: list[str] | None = None) -> int:
         with start(name, work, store_dir, nquads, ntriples) as server:
             print(f"{name}: up in {time.perf_counter() - t1:.1f} s at {server.url}", flush=True)
             for qname, make in makers.items():
-                rows[qname][name] = answer_rows(server.url, make(random.Random(0)))  # also warms caches
-                cell = run_cell(server.url, make, JSON, args.clients, args.duration)
+                found = answer_rows(server.url, make(random.Random(0)), args.request_timeout)  # also warms up
+                if found is None:
+                    print(f"  {qname:18} no answer within {args.request_timeout:g} s: not measured", flush=True)
+                    results[qname][name] = CellResult(0, 0, args.duration, [], f"over {args.request_timeout:g} s")
+                    rows[qname][name] = -1
+                    continue
+                rows[qname][name] = found
+                cell = run_cell(server.url, make, JSON, args.clients, args.duration, args.request_timeout)
                 results[qname][name] = cell
                 err = f" (first error: {cell.first_error})" if cell.first_error else ""
                 print(
