@@ -33,7 +33,7 @@ def run(args: argparse.Namespace) -> int:
 
     with gc_paused():  # reading makes millions of small acyclic objects; full GC passes over them cost ~40 %
         records = read_files(args.files)
-    report = validate(records, extra_shapes=args.shapes, fail_on=args.fail_on.capitalize())
+    report = validate(records, extra_shapes=args.shapes, fail_on=args.fail_on.capitalize(), release_triples=True)
     if args.output:
         with open(args.output, "w", encoding="utf-8") as out:
             WRITERS[args.format](report, out)

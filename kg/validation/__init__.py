@@ -69,29 +69,40 @@ def validate(
     extra_shapes: Sequence[str | Path] = (),
     fail_on: str = "Violation",
     engine: str = "auto",
+    release_triples: bool = False,
 ) -> Report:
-    """Validate ``records``; ``engine`` is ``auto`` (fast where it can) or ``pyshacl`` (pySHACL only)."""
+    """Validate ``records``; ``engine`` is ``auto`` (fast where it can) or ``pyshacl`` (pySHACL only).
+
+    ``release_triples`` lets a caller that is done with ``records.triples`` have them emptied once
+    indexed (and the rdflib graph for pySHACL built, where needed): a third of the memory on big files.
+    """
     if fail_on not in SEVERITIES:
         raise ValueError(f"fail_on must be one of {SEVERITIES}")
     ours = our_shapes()
     shape_sets = [ours]
     if extra_shapes:
         shape_sets.append(compile_shapes(parse_shapes([Path(p) for p in extra_shapes])))
+    models = _models(records)
+    repeated = _repeated_models(records)
     with fast.gc_paused():
         index = fast.Index(chain(records.triples, licence_typing(records.triples)))
     locator = Locator(records, index)
     results: list[Result] = []
     graph: rdflib.Graph | None = None
+    if engine == "pyshacl" or any(s.unsupported for s in shape_sets):
+        graph = data_graph(records)
+    if release_triples:
+        records.triples = []
     for shape_set in shape_sets:
         if engine == "pyshacl" or shape_set.unsupported:
-            graph = graph if graph is not None else data_graph(records)
+            assert graph is not None
             results.extend(_from_pyshacl(shape_set, graph, locator))
         else:
             for raw in fast.validate(shape_set.shapes, index):
                 results.append(_located(locator, raw.shape, raw.focus, raw.path, raw.value, raw.shape.severity,
                                         raw.component))
-    results.extend(_record_results(records, ours, locator, {(r.focus, r.shape) for r in results}))
-    order = {node: i for i, node in enumerate(_models(records))}
+    results.extend(_record_results(records, repeated, ours, locator, {(r.focus, r.shape) for r in results}))
+    order = {node: i for i, node in enumerate(models)}
     results.sort(key=lambda r: (order.get(r.record, len(order)), r.file or "", r.row or 0,
                                 SEVERITIES.index(r.severity) if r.severity in SEVERITIES else 9,
                                 r.column or "", r.message))
@@ -126,14 +137,20 @@ def _models(records: RecordSet) -> list[ox.NamedNode | ox.BlankNode]:
     return list(seen)
 
 
-def _record_results(records: RecordSet, ours: ShapeSet, locator: Locator, reported: set) -> list[Result]:
+def _repeated_models(records: RecordSet) -> list[ox.NamedNode | ox.BlankNode]:
+    """Model nodes whose record was read more than once (two CSV rows or files with one id)."""
+    counts = Counter(t.subject for t in records.triples if t.predicate == _TYPE and t.object == _MODEL)
+    return [node for node, n in counts.items() if n > 1]
+
+
+def _record_results(records: RecordSet, repeated: list, ours: ShapeSet, locator: Locator,
+                    reported: set) -> list[Result]:
     """What only the records as read show: one id used by two records that became one RDF node, and CSV
     columns that name no field."""
     out: list[Result] = []
     unique = ours.all_shapes.get(ox.NamedNode(str(SHP.ModelIdUnique)))
-    counts = Counter(t.subject for t in records.triples if t.predicate == _TYPE and t.object == _MODEL)
-    for node, n in counts.items():
-        if n > 1 and unique is not None and (node, unique.node) not in reported:
+    for node in repeated:
+        if unique is not None and (node, unique.node) not in reported:
             out.append(_located(locator, unique, node, unique.path, None, unique.severity,
                                 ox.NamedNode("http://www.w3.org/ns/shacl#MaxCountConstraintComponent"),
                                 origin="records"))
