@@ -179,7 +179,8 @@ def random_mixes(count: int, size: int = 6) -> Iterator[dict[str, Any]]:
         yield record(f"mix-{i:03d}", artifacts)
 
 
-#: Records with two claims about one artifact, and the category the deciding claim gives.
+#: Records with two claims about one artifact, and the category the deciding claim gives (kg.merge's rule:
+#: definite over unknown, then the most recent as-of date, then the claim that promises less).
 CONFLICTS: dict[str, tuple[dict[str, Any], str]] = {
     "conflict-newer-public": (record("conflict-newer-public", {
         "weights": [{"availability": "not-released", "as_of": "2023-01-01"},
@@ -194,11 +195,11 @@ CONFLICTS: dict[str, tuple[dict[str, Any], str]] = {
                     {"availability": "gated", "as_of": "2020-01-01"}],
         "architecture": claim("public", "MIT"), "training_code": claim("public", "MIT"),
         "training_data": [{"availability": "not-released"}, {"availability": "unknown"}]}), "open-weight"),
-    "conflict-same-date-first-wins": (record("conflict-same-date-first-wins", {
+    "conflict-same-date-less-wins": (record("conflict-same-date-less-wins", {
         "weights": claim("public", "Apache-2.0"), "architecture": claim("public", "Apache-2.0"),
         "training_code": claim("public", "MIT"),
         "training_data": [{"availability": "public", "as_of": "2024-01-01", "license": "CC-BY-4.0"},
-                          {"availability": "not-released", "as_of": "2024-01-01"}]}), "open-source"),
+                          {"availability": "not-released", "as_of": "2024-01-01"}]}), "open-weight"),
     "conflict-licence-of-deciding-claim": (record("conflict-licence-of-deciding-claim", {
         **full_open_release(random.Random("conflict")),
         "weights": [{"availability": "public", "as_of": "2022-01-01", "license": "Apache-2.0"},
@@ -292,7 +293,7 @@ def test_both_paths_use_the_deciding_claim(both_paths: Paths) -> None:
         assert reference[rule.iri].category == expected
         # a conflict is two different definite availabilities; unknown against a definite one is none
         assert bool(rule.conflicts) == (model_id in {"conflict-newer-public", "conflict-newer-closed",
-                                                     "conflict-same-date-first-wins"}), rule.conflicts
+                                                     "conflict-same-date-less-wins"}), rule.conflicts
     # the newer claim's use-restricted licence decides: no MOF class, though the older claim was Apache-2.0
     licence_case = by_id["conflict-licence-of-deciding-claim"]
     assert licence_case.mof_class is None and reference[licence_case.iri].mof_class is None
