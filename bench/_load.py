@@ -64,6 +64,7 @@ class RawClient:
         self.timeout = timeout
         self.sock: socket.socket | None = None
         self.buf = bytearray()
+        self.error_body = b""  # the start of the last non-200 response's body, for the report
 
     def _connect(self) -> socket.socket:
         sock = socket.create_connection(self.address, timeout=self.timeout)
@@ -90,9 +91,11 @@ class RawClient:
         del self.buf[: end + 2]
         return line
 
-    def _take(self, n: int) -> None:
+    def _take(self, n: int, keep: bool = False) -> None:
         while len(self.buf) < n:
             self._fill()
+        if keep:
+            self.error_body = bytes(self.buf[: min(n, 200)])
         del self.buf[:n]
 
     def get(self, target: str, headers: str) -> int:
@@ -113,11 +116,11 @@ class RawClient:
                 close = True
         if chunked:
             while (size := int(self._line().split(b";")[0], 16)) > 0:
-                self._take(size + 2)
+                self._take(size + 2, keep=status != 200)
             while self._line():  # trailers, then the empty line
                 pass
         elif length is not None:
-            self._take(length)
+            self._take(length, keep=status != 200)
         else:
             close = True
             try:
@@ -147,7 +150,7 @@ def _client(url: str, make: QueryMaker, accept: str, seconds: float, seed: int, 
             status = client.get(target, headers)
             ok = status == 200
             if not ok and first_error is None:
-                first_error = f"HTTP {status}"
+                first_error = f"HTTP {status} {client.error_body.decode('utf-8', 'replace').strip()[:120]}"
         except (OSError, ValueError, IndexError) as exc:
             ok = False
             first_error = first_error or f"{type(exc).__name__}: {exc}"
