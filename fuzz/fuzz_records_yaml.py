@@ -1,0 +1,6 @@
+"""atheris harness: kg.records.read_file on .yaml files (see fuzz/common.py, docs/reliability.md)."""
+
+from records import fuzz_format
+
+if __name__ == "__main__":
+    fuzz_format(".yaml")
