@@ -24,6 +24,7 @@ import random
 import re
 import subprocess
 import sys
+import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -145,10 +146,16 @@ def serving(extra: list[str]) -> Iterator[str]:
             url = match.group(1) if match else None
         if url is None:
             raise SystemExit("openness serve did not start")
+        # keep reading its log (waitress warns of queue depth under load): a full pipe would block the server
+        threading.Thread(target=process.stderr.read, daemon=True).start()  # type: ignore[union-attr]
         yield url
     finally:
         process.terminate()
-        process.wait(30)
+        try:
+            process.wait(30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(30)
 
 
 def main(argv: list[str] | None = None) -> int:
