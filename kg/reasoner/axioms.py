@@ -110,6 +110,11 @@ class Compiler:
         filler = g.value(expr, OWL.someValuesFrom)
         if prop == AIO.hasRelease and filler is not None:
             inner = self.compile(filler)
+            kind = self.required_kind(filler)
+            if kind is not None:
+                # the filler requires ``aio:artifact owl:hasValue kind``, and a model has one deciding claim
+                # per kind: only that claim can satisfy it (same result, without scanning every claim)
+                return lambda m: isinstance(m, ModelFacts) and (c := m.deciding.get(kind)) is not None and inner(c)
             return lambda m: isinstance(m, ModelFacts) and any(inner(c) for c in m.deciding.values())
         if prop == AIO.artifact and value is not None:
             v = str(value)
@@ -139,6 +144,18 @@ class Compiler:
 
             return licensed
         raise UnsupportedAxiomError(f"unsupported restriction on {prop}")
+
+    def required_kind(self, expr: Node) -> str | None:
+        """The artifact kind a release expression requires (a conjunct ``aio:artifact owl:hasValue K``)."""
+        g = self.g
+        conjuncts = [expr]
+        inter = g.value(expr, OWL.intersectionOf)
+        if inter is not None:
+            conjuncts = list(Collection(g, inter))
+        for part in conjuncts:
+            if g.value(part, OWL.onProperty) == AIO.artifact and g.value(part, OWL.hasValue) is not None:
+                return str(g.value(part, OWL.hasValue))
+        return None
 
     def dimension_values(self, category: URIRef) -> dict[str, str]:
         """The dimension values a category implies (subClassOf owl:hasValue restrictions)."""

@@ -79,29 +79,51 @@ def _key(term: Any) -> str:
 
 def collect_facts(triples: Iterable[Any]) -> dict[str, ModelFacts]:
     """Group triples (anything with subject/predicate/object pyoxigraph terms) into per-model facts."""
+    import gc
+
     models: dict[str, ModelFacts] = {}
     releases: dict[str, Claim] = {}
     model_of_release: dict[str, str] = {}
     props: dict[str, dict[str, list[str]]] = {}
     labels: dict[str, str] = {}
-    for t in triples:
-        p = t.predicate.value
-        if p not in _WANTED:
-            continue
-        s = _key(t.subject)
-        o = t.object
-        if p == P.RDF_TYPE.value:
-            if o.value == P.C_MODEL.value:
-                models.setdefault(s, ModelFacts(iri=s))
-            continue
-        if p == P.P_RELEASE.value:
-            model_of_release[_key(o)] = s
-            models.setdefault(s, ModelFacts(iri=s))
-            continue
-        if p == P.RDFS_LABEL.value:
-            labels[s] = o.value
-            continue
-        props.setdefault(s, {}).setdefault(p, []).append(_key(o))
+    wanted = _WANTED
+    rdf_type, has_release, rdfs_label = P.RDF_TYPE.value, P.P_RELEASE.value, P.RDFS_LABEL.value
+    ai_model = P.C_MODEL.value
+    blank = ox.BlankNode
+    gc_was_enabled = gc.isenabled()
+    gc.disable()  # millions of small objects that all live on: the cyclic collector only costs time
+    try:
+        for t in triples:
+            p = t.predicate.value
+            if p not in wanted:
+                continue
+            subject = t.subject
+            s = subject.value if type(subject) is not blank else "_:" + subject.value
+            o = t.object
+            if p == rdf_type:
+                if o.value == ai_model and s not in models:
+                    models[s] = ModelFacts(iri=s)
+                continue
+            ov = o.value if type(o) is not blank else "_:" + o.value
+            if p == has_release:
+                model_of_release[ov] = s
+                if s not in models:
+                    models[s] = ModelFacts(iri=s)
+                continue
+            if p == rdfs_label:
+                labels[s] = ov
+                continue
+            sp = props.get(s)
+            if sp is None:
+                sp = props[s] = {}
+            values = sp.get(p)
+            if values is None:
+                sp[p] = [ov]
+            else:
+                values.append(ov)
+    finally:
+        if gc_was_enabled:
+            gc.enable()
     for release, model in model_of_release.items():
         rp = props.get(release, {})
         kinds = rp.get(P.P_ARTIFACT.value)

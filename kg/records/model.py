@@ -22,17 +22,48 @@ class Location:
     column: str | None = None
 
 
+#: Model-level predicate -> the field (CSV column) it is written in.
+MODEL_FIELD_OF = {
+    "http://purl.org/dc/terms/identifier": "id",
+    "https://schema.org/name": "name",
+    str(AIO.developer): "developer",
+    "http://purl.org/dc/terms/issued": "date",
+    "http://www.w3.org/2004/02/skos/core#exactMatch": "huggingface",
+    "http://www.w3.org/ns/prov#wasDerivedFrom": "source",
+    str(AIO.asOf): "as_of",
+    str(AIO.handChecked): "checked",
+    str(AIO.fromDataset): "dataset",
+    "https://schema.org/isBasedOn": "based_on",
+}
+#: Release-level predicate -> the suffix of its field after the artifact slug.
+RELEASE_SUFFIX_OF = {
+    str(AIO.artifact): "",
+    str(AIO.availability): "",
+    "http://purl.org/dc/terms/license": ".license",
+    "https://schema.org/url": ".url",
+    "http://www.w3.org/ns/prov#wasDerivedFrom": ".source",
+    str(AIO.asOf): ".as_of",
+    str(AIO.handChecked): ".checked",
+}
+
+
 @dataclass
 class RecordSet:
     """Records read from one or more files, as RDF triples in the form of ``docs/records.md``.
 
     Values the readers cannot map (an availability of ``maybe``, a malformed date) are kept as plain
-    literals so that validation can report them where they are.
+    literals so that validation can report them where they are. Where each statement came from is kept
+    per record (file and CSV line) plus, per CSV file, which column holds which field: a few entries per
+    record rather than one per statement.
     """
 
     triples: list[ox.Triple] = field(default_factory=list)
-    #: (subject, predicate or None) -> location; the ``None`` entry is the record as a whole.
-    locations: dict[tuple[str, str | None], Location] = field(default_factory=dict)
+    #: subject (model or release, as ``term_key``) -> where its record was written (several for duplicates).
+    record_locations: dict[str, list[Location]] = field(default_factory=dict)
+    #: release subject -> its artifact slug.
+    release_slugs: dict[str, str] = field(default_factory=dict)
+    #: CSV file -> field path (``name``, ``weights``, ``weights.license``...) -> column header.
+    columns: dict[str, dict[str, str]] = field(default_factory=dict)
     files: list[str] = field(default_factory=list)
     #: CSV columns that name no known field, per file (reported by validation as warnings).
     unknown_columns: dict[str, list[str]] = field(default_factory=dict)
@@ -40,9 +71,18 @@ class RecordSet:
     def extend(self, other: RecordSet) -> None:
         """Add another set's records (as when several files are read at once)."""
         self.triples.extend(other.triples)
-        self.locations.update(other.locations)
+        for key, locs in other.record_locations.items():
+            self.record_locations.setdefault(key, []).extend(locs)
+        self.release_slugs.update(other.release_slugs)
+        self.columns.update(other.columns)
         self.files.extend(other.files)
         self.unknown_columns.update(other.unknown_columns)
+
+    def add_record(self, subject: str, where: Location, slug: str | None = None) -> None:
+        """Note where the record of ``subject`` (a model, or a release with its slug) was written."""
+        self.record_locations.setdefault(subject, []).append(where)
+        if slug is not None:
+            self.release_slugs[subject] = slug
 
     def models(self) -> list[str]:
         """The model IRIs (or blank node ids), in the order their records were read."""
@@ -59,9 +99,26 @@ class RecordSet:
             g.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
         return g
 
-    def location(self, subject: str, predicate: str | None = None) -> Location | None:
-        """Where the statement ``(subject, predicate, ...)`` (or the record of ``subject``) came from."""
-        return self.locations.get((subject, predicate)) or self.locations.get((subject, None))
+    def locations_of(self, subject: str) -> list[Location]:
+        """Every place the record of ``subject`` was written (more than one for a duplicate id)."""
+        return self.record_locations.get(subject, [])
+
+    def location(self, subject: str, predicate: str | None = None, index: int = 0) -> Location | None:
+        """Where ``(subject, predicate, ...)`` (or the record of ``subject``) was written: file, CSV line, column."""
+        locs = self.record_locations.get(subject)
+        if not locs:
+            return None
+        where = locs[min(index, len(locs) - 1)]
+        if predicate is None or where.row is None:
+            return where
+        slug = self.release_slugs.get(subject)
+        if slug is None:
+            path = MODEL_FIELD_OF.get(predicate)
+        else:
+            suffix = RELEASE_SUFFIX_OF.get(predicate)
+            path = None if suffix is None else slug + suffix
+        column = self.columns.get(where.file, {}).get(path) if path else None
+        return Location(where.file, where.row, column)
 
 
 def term_key(term: ox.NamedNode | ox.BlankNode) -> str:

@@ -10,6 +10,7 @@ import datetime as dt
 import hashlib
 import re
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 from typing import Any
 
 import pyoxigraph as ox
@@ -100,16 +101,22 @@ def model_node(record_id: Any, fallback: str) -> ox.NamedNode | ox.BlankNode:
     return ox.BlankNode(fallback)
 
 
-def license_nodes(value: Any) -> list[tuple[ox.NamedNode | ox.BlankNode, list[ox.Triple]]]:
-    """Each licence of a claim as a node, with the triples that describe a free-text licence."""
+@lru_cache(maxsize=4096)
+def _license_node(name: str) -> ox.NamedNode | None:
     from kg.licenses import resolve_license
 
+    resolved = resolve_license(name)
+    return None if resolved is None else _N(str(resolved))
+
+
+def license_nodes(value: Any) -> list[tuple[ox.NamedNode | ox.BlankNode, list[ox.Triple]]]:
+    """Each licence of a claim as a node, with the triples that describe a free-text licence."""
     out: list[tuple[ox.NamedNode | ox.BlankNode, list[ox.Triple]]] = []
     for item in as_list(value):
         name = text(item)
-        resolved = resolve_license(name)
+        resolved = _license_node(name)
         if resolved is not None:
-            out.append((_N(str(resolved)), []))
+            out.append((resolved, []))
         else:
             # one blank node per licence name, so that reading the same records twice adds nothing
             node = ox.BlankNode("lic" + hashlib.sha1(name.encode("utf-8")).hexdigest()[:20])
@@ -133,38 +140,27 @@ def record_to_triples(
     record: Mapping[str, Any],
     *,
     index: int = 0,
-    file: str = "",
-    row: int | None = None,
-    columns: Mapping[str, str] | None = None,
-    locations: dict[tuple[str, str | None], Location] | None = None,
+    sink: RecordSet | None = None,
+    where: Location | None = None,
 ) -> list[ox.Triple]:
     """The RDF of one plain record (see ``docs/records.md``).
 
-    ``columns`` maps a field path (``name``, ``weights.license``...) to the CSV column it came from, so
-    that ``locations`` can say where each statement was written.
+    With ``sink``, notes there that the model's record and its releases were written at ``where``.
     """
     triples: list[ox.Triple] = []
     add = triples.append
     model = model_node(record.get("id"), f"record{index}")
     mkey = term_key(model)
-
-    def locate(subject: str, predicate: ox.NamedNode | None, path: str | None) -> None:
-        if locations is None or (columns is None and predicate is not None):
-            return  # only CSV cells are located per statement; other formats per record
-        column = columns.get(path) if (columns is not None and path) else None
-        locations[(subject, predicate.value if predicate else None)] = Location(file, row, column)
-
-    locate(mkey, None, None)
+    if sink is not None and where is not None:
+        sink.add_record(mkey, where)
     add(ox.Triple(model, RDF_TYPE, C_MODEL))
     for key, predicate in (("id", P_ID), ("name", P_NAME), ("developer", P_DEVELOPER)):
         for value in as_list(record.get(key)) if key != "id" else ([record["id"]] if record.get("id")
                                                                     not in (None, "") else []):
             add(ox.Triple(model, predicate, ox.Literal(text(value))))
-            locate(mkey, predicate, key)
     for key, predicate in (("date", P_ISSUED), ("as_of", P_AS_OF), ("checked", P_CHECKED)):
         for value in as_list(record.get(key)):
             add(ox.Triple(model, predicate, date_literal(value)))
-            locate(mkey, predicate, key)
     links: list[ox.NamedNode | ox.Literal] = []
     for repo in as_list(record.get("huggingface")):
         s = text(repo)
@@ -175,17 +171,13 @@ def record_to_triples(
     links.extend(iri_or_literal(v) for v in as_list(record.get("links")))
     for link in links:
         add(ox.Triple(model, P_MATCH, link))
-    if links:
-        locate(mkey, P_MATCH, "huggingface")
     for value in as_list(record.get("source")):
         add(ox.Triple(model, P_SOURCE, iri_or_literal(value)))
-        locate(mkey, P_SOURCE, "source")
     for value in as_list(record.get("dataset")):
         add(ox.Triple(model, P_DATASET, iri_or_literal(value)))
     for value in as_list(record.get("based_on")):
         base = text(value)
         add(ox.Triple(model, P_BASED_ON, iri_or_literal(base if ":" in base else str(MODEL[base]))))
-        locate(mkey, P_BASED_ON, "based_on")
 
     artifacts = record.get("artifacts") or {}
     if not isinstance(artifacts, Mapping):
@@ -198,27 +190,22 @@ def record_to_triples(
                 release: ox.NamedNode | ox.BlankNode = _N(f"{model.value}#{suffix}")
             else:
                 release = ox.BlankNode(f"{model.value}_{suffix}".replace("-", "_").replace(".", "_"))
-            rkey = term_key(release)
-            locate(rkey, None, f"{slug}")
+            if sink is not None and where is not None:
+                sink.add_record(term_key(release), where, slug)
             add(ox.Triple(model, P_RELEASE, release))
             add(ox.Triple(release, RDF_TYPE, C_RELEASE))
             add(ox.Triple(release, P_ARTIFACT, _ARTIFACT_NODES.get(slug) or ox.Literal(slug)))
-            locate(rkey, P_ARTIFACT, slug)
             availability = claim.get("availability")
             if availability not in (None, ""):
                 value = text(availability)
                 add(ox.Triple(release, P_AVAILABILITY, _AVAILABILITY_NODES.get(value) or ox.Literal(value)))
-                locate(rkey, P_AVAILABILITY, slug)
             for node, extra in license_nodes(claim.get("license")):
                 add(ox.Triple(release, P_LICENSE, node))
                 triples.extend(extra)
-            locate(rkey, P_LICENSE, f"{slug}.license")
             for value in as_list(claim.get("url")):
                 add(ox.Triple(release, P_URL, iri_or_literal(value)))
-            locate(rkey, P_URL, f"{slug}.url")
             for value in as_list(claim.get("source")):
                 add(ox.Triple(release, P_SOURCE, iri_or_literal(value)))
-            locate(rkey, P_SOURCE, f"{slug}.source")
             for value in as_list(claim.get("as_of")):
                 add(ox.Triple(release, P_AS_OF, date_literal(value)))
             for value in as_list(claim.get("checked")):
@@ -229,8 +216,7 @@ def record_to_triples(
 def records_to_recordset(records: Iterable[Mapping[str, Any]], file: str = "") -> RecordSet:
     """Plain records (from JSON, YAML or an importer) as a ``RecordSet``."""
     result = RecordSet(files=[file] if file else [])
+    where = Location(file)
     for index, record in enumerate(records):
-        result.triples.extend(
-            record_to_triples(record, index=index, file=file, locations=result.locations)
-        )
+        result.triples.extend(record_to_triples(record, index=index, sink=result, where=where))
     return result

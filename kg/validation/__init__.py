@@ -22,7 +22,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import rdflib
 
-from kg.records.model import RecordSet, to_rdflib
+from kg.records.model import RecordSet, term_key, to_rdflib
 from kg.validation import engine as fast
 from kg.validation.pyshacl_run import run_pyshacl
 from kg.validation.report import SEVERITIES, Locator, Report, Result
@@ -150,10 +150,15 @@ def _record_results(records: RecordSet, repeated: list, ours: ShapeSet, locator:
     out: list[Result] = []
     unique = ours.all_shapes.get(ox.NamedNode(str(SHP.ModelIdUnique)))
     for node in repeated:
-        if unique is not None and (node, unique.node) not in reported:
-            out.append(_located(locator, unique, node, unique.path, None, unique.severity,
-                                ox.NamedNode("http://www.w3.org/ns/shacl#MaxCountConstraintComponent"),
-                                origin="records"))
+        if unique is None or (node, unique.node) in reported:
+            continue
+        # one result at each repeat of the id, so that every row after the first is named
+        for where in records.locations_of(term_key(node))[1:]:
+            result = _located(locator, unique, node, unique.path, None, unique.severity,
+                              ox.NamedNode("http://www.w3.org/ns/shacl#MaxCountConstraintComponent"),
+                              origin="records")
+            result.file, result.row = where.file, where.row
+            out.append(result)
     for file, columns in getattr(records, "unknown_columns", {}).items():
         for column in columns:
             out.append(Result(severity="Warning", focus=None, path=None, value=ox.Literal(column),
