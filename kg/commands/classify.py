@@ -26,11 +26,11 @@ def run(args: argparse.Namespace) -> int:
     """Read, classify, print."""
     from kg.commands.output import write_to
     from kg.kgdata import bundled_records
-    from kg.reasoner import classify_triples
+    from kg.reasoner import classify_recordset
     from kg.records import read_files
 
     records = read_files(args.files) if args.files else bundled_records()
-    results = classify_triples(records.triples)
+    results = classify_recordset(records)
     results.sort(key=lambda r: r.id)
     write_to(args.output, lambda out: WRITERS[args.format](results, out, args.explain))
     return 0

@@ -9,6 +9,7 @@ from kg.reasoner.classify import (
     RulePath,
     classify_facts,
     classify_records,
+    classify_recordset,
     classify_store,
     classify_triples,
     inferred_quads,
@@ -16,6 +17,6 @@ from kg.reasoner.classify import (
 )
 
 __all__ = [
-    "Classification", "RulePath", "classify_facts", "classify_records", "classify_store", "classify_triples",
-    "inferred_quads", "materialise",
+    "Classification", "RulePath", "classify_facts", "classify_records", "classify_recordset", "classify_store",
+    "classify_triples", "inferred_quads", "materialise",
 ]

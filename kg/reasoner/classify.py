@@ -13,9 +13,11 @@ from rdflib.collection import Collection
 from rdflib.term import Node, URIRef
 
 from kg.ontology import ontology_graph
+from kg.perf import gc_paused
 from kg.reasoner import explain
 from kg.reasoner.axioms import Compiled, Compiler, compile_ontology
-from kg.reasoner.facts import ModelFacts, collect_facts
+from kg.reasoner.facts import ModelFacts, collect_facts, collect_facts_from_plain
+from kg.records.model import RecordSet
 from kg.vocab import AIO, CATEGORIES, DIMENSIONS, INFERRED_GRAPH, MOF_CLASSES, local_name
 
 _MOF_ORDER = [str(AIO.MOFClassIII), str(AIO.MOFClassII), str(AIO.MOFClassI)]
@@ -50,6 +52,11 @@ class RulePath:
         self.compiler = Compiler(graph)
         self.compiled: Compiled = compile_ontology(graph)
         self._requirements: dict[str, list[tuple[Callable[[object], bool], list[str]]]] = {}
+        #: category -> its dimension values as local names, in the seed's order
+        self._dimensions = {
+            cat: {local_name(str(p)): local_name(values[str(p)]) for p in DIMENSIONS if str(p) in values}
+            for cat, values in self.compiled.dimensions.items()
+        }
 
     def classify(self, facts: ModelFacts) -> Classification:
         """Classify one model from its deciding claims."""
@@ -57,8 +64,7 @@ class RulePath:
         matched = [iri for iri, pred in c.categories.items() if pred(facts)]
         category_iri = matched[0] if len(matched) == 1 else None
         category = CATEGORIES[URIRef(category_iri)] if category_iri else "unclassified"
-        implied = c.dimensions.get(category_iri or "", {})
-        dims = {local_name(str(p)): local_name(implied[str(p)]) for p in DIMENSIONS if str(p) in implied}
+        dims = dict(self._dimensions.get(category_iri or "", {}))
         mof = None
         for iri in _MOF_ORDER:
             if c.mof_classes[iri](facts):
@@ -138,12 +144,21 @@ def _licences(models: Mapping[str, ModelFacts]) -> set[URIRef]:
 def classify_facts(models: Mapping[str, ModelFacts]) -> list[Classification]:
     """Classify grouped facts (the step ``bench/classify.py`` times as inference)."""
     path = RulePath(ontology_graph(_licences(models)))
-    return [path.classify(f) for f in models.values()]
+    with gc_paused():
+        return [path.classify(f) for f in models.values()]
 
 
 def classify_triples(triples: Iterable[Any]) -> list[Classification]:
     """Classify the models described by record triples (pyoxigraph terms)."""
     return classify_facts(collect_facts(triples))
+
+
+def classify_recordset(records: RecordSet) -> list[Classification]:
+    """Classify what was read: from the plain records directly when there are only those (faster)."""
+    plain = records.plain_records()
+    if plain is not None:
+        return classify_facts(collect_facts_from_plain(plain))
+    return classify_triples(records.triples)
 
 
 def classify_records(records: Iterable[Mapping[str, Any]]) -> list[Classification]:

@@ -12,9 +12,13 @@ _SLUGS = {str(k): v for k, v in ARTIFACT_SLUGS.items()}
 _VALUES = {str(k): v for k, v in AVAILABILITY_VALUES.items()}
 
 
+_KIND_LABELS = {kind: slug.replace("_", " ") for kind, slug in _SLUGS.items()}
+
+
 def kind_label(kind: str) -> str:
     """``training_data`` -> ``training data``."""
-    return _SLUGS.get(kind, kind.rsplit("#", 1)[-1]).replace("_", " ")
+    label = _KIND_LABELS.get(kind)
+    return label if label is not None else kind.rsplit("#", 1)[-1].replace("_", " ")
 
 
 def licence_text(lic: str, facts: ModelFacts) -> str:

@@ -6,12 +6,13 @@ graph with their sources; the classifier decides on one per artifact, by the rul
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import pyoxigraph as ox
 
+from kg.perf import gc_paused
 from kg.records import plain as P
 from kg.vocab import AIO
 
@@ -79,10 +80,7 @@ def _key(term: Any) -> str:
 
 def collect_facts(triples: Iterable[Any]) -> dict[str, ModelFacts]:
     """Group triples (anything with subject/predicate/object pyoxigraph terms) into per-model facts."""
-    import gc
-
     models: dict[str, ModelFacts] = {}
-    releases: dict[str, Claim] = {}
     model_of_release: dict[str, str] = {}
     props: dict[str, dict[str, list[str]]] = {}
     labels: dict[str, str] = {}
@@ -90,9 +88,7 @@ def collect_facts(triples: Iterable[Any]) -> dict[str, ModelFacts]:
     rdf_type, has_release, rdfs_label = P.RDF_TYPE.value, P.P_RELEASE.value, P.RDFS_LABEL.value
     ai_model = P.C_MODEL.value
     blank = ox.BlankNode
-    gc_was_enabled = gc.isenabled()
-    gc.disable()  # millions of small objects that all live on: the cyclic collector only costs time
-    try:
+    with gc_paused():
         for t in triples:
             p = t.predicate.value
             if p not in wanted:
@@ -121,9 +117,13 @@ def collect_facts(triples: Iterable[Any]) -> dict[str, ModelFacts]:
                 sp[p] = [ov]
             else:
                 values.append(ov)
-    finally:
-        if gc_was_enabled:
-            gc.enable()
+        return _assemble(models, model_of_release, props, labels)
+
+
+def _assemble(models: dict[str, ModelFacts], model_of_release: dict[str, str],
+              props: dict[str, dict[str, list[str]]], labels: dict[str, str]) -> dict[str, ModelFacts]:
+    """Per-model facts from statements grouped by subject (the common tail of both fact collectors)."""
+    releases: dict[str, Claim] = {}
     for release, model in model_of_release.items():
         rp = props.get(release, {})
         kinds = rp.get(P.P_ARTIFACT.value)
@@ -150,3 +150,62 @@ def collect_facts(triples: Iterable[Any]) -> dict[str, ModelFacts]:
             claims.sort(key=lambda c: c.release)
             facts.deciding[kind] = claims[0] if len(claims) == 1 else deciding_claim(claims)
     return models
+
+
+def collect_facts_from_plain(records: Iterable[tuple[int, Mapping[str, Any]]]) -> dict[str, ModelFacts]:
+    """The same facts as ``collect_facts(record_to_triples(...))``, straight from plain records.
+
+    Classifying a CSV or JSON file does not need its RDF; skipping it makes ``openness classify`` several
+    times faster. ``tests/test_reasoner_facts.py`` proves both collectors give equal facts. ``records``
+    are ``(index, record)`` pairs, the index naming a record without a usable id as ``record_to_triples``
+    does.
+    """
+    from kg.records.model import term_key
+    from kg.vocab import ARTIFACTS, AVAILABILITY
+
+    artifact_iris = {slug: str(iri) for slug, iri in ARTIFACTS.items()}
+    availability_iris = {value: str(iri) for value, iri in AVAILABILITY.items()}
+    models: dict[str, ModelFacts] = {}
+    model_of_release: dict[str, str] = {}
+    props: dict[str, dict[str, list[str]]] = {}
+    labels: dict[str, str] = {}
+    as_list, text = P.as_list, P.text
+    with gc_paused():
+        for index, record in records:
+            model = P.model_node(record.get("id"), f"record{index}")
+            m = term_key(model)
+            if m not in models:
+                models[m] = ModelFacts(iri=m)
+            mp = props.setdefault(m, {})
+            if record.get("id") not in (None, ""):
+                mp.setdefault(P.P_ID.value, []).append(text(record["id"]))
+            for key, predicate in (("name", P.P_NAME), ("developer", P.P_DEVELOPER), ("source", P.P_SOURCE),
+                                   ("as_of", P.P_AS_OF), ("checked", P.P_CHECKED)):
+                values = as_list(record.get(key))
+                if values:
+                    mp.setdefault(predicate.value, []).extend(text(v) for v in values)
+            artifacts = record.get("artifacts") or {}
+            if not isinstance(artifacts, Mapping):
+                continue
+            for slug, entry in artifacts.items():
+                slug = text(slug)
+                for n, claim in enumerate(P.claims_of(entry), start=1):
+                    r = term_key(P.release_node(model, slug, n))
+                    model_of_release[r] = m
+                    rp = props.setdefault(r, {})
+                    rp.setdefault(P.P_ARTIFACT.value, []).append(artifact_iris.get(slug, slug))
+                    availability = claim.get("availability")
+                    if availability not in (None, ""):
+                        value = text(availability)
+                        rp.setdefault(P.P_AVAILABILITY.value, []).append(availability_iris.get(value, value))
+                    for node, extra in P.license_nodes(claim.get("license")):
+                        key = term_key(node)
+                        rp.setdefault(P.P_LICENSE.value, []).append(key)
+                        if extra:
+                            labels[key] = extra[-1].object.value
+                    for key, predicate in (("url", P.P_URL), ("source", P.P_SOURCE), ("as_of", P.P_AS_OF),
+                                           ("checked", P.P_CHECKED)):
+                        values = as_list(claim.get(key))
+                        if values:
+                            rp.setdefault(predicate.value, []).extend(text(v) for v in values)
+        return _assemble(models, model_of_release, props, labels)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import Any
 
 import pyoxigraph as ox
 import rdflib
@@ -47,32 +48,77 @@ RELEASE_SUFFIX_OF = {
 }
 
 
-@dataclass
 class RecordSet:
     """Records read from one or more files, as RDF triples in the form of ``docs/records.md``.
 
     Values the readers cannot map (an availability of ``maybe``, a malformed date) are kept as plain
     literals so that validation can report them where they are. Where each statement came from is kept
     per record (file and CSV line) plus, per CSV file, which column holds which field: a few entries per
-    record rather than one per statement.
+    record rather than one per statement. Records read from the plain formats (CSV, JSON, YAML) are
+    turned into triples only when ``triples`` is first used, so classifying them can skip RDF entirely.
     """
 
-    triples: list[ox.Triple] = field(default_factory=list)
-    #: subject (model or release, as ``term_key``) -> where its record was written (several for duplicates).
-    record_locations: dict[str, list[Location]] = field(default_factory=dict)
-    #: release subject -> its artifact slug.
-    release_slugs: dict[str, str] = field(default_factory=dict)
-    #: CSV file -> field path (``name``, ``weights``, ``weights.license``...) -> column header.
-    columns: dict[str, dict[str, str]] = field(default_factory=dict)
-    files: list[str] = field(default_factory=list)
-    #: CSV columns that name no known field, per file (reported by validation as warnings).
-    unknown_columns: dict[str, list[str]] = field(default_factory=dict)
+    def __init__(self, triples: list[ox.Triple] | None = None, files: list[str] | None = None):
+        self._triples: list[ox.Triple] = list(triples or [])
+        #: plain records not yet turned into triples: (index, record, where)
+        self._pending: list[tuple[int, Any, Location]] = []
+        #: how many plain records were given in all (kept after they become triples)
+        self._plain_count = 0
+        #: subject (model or release, as ``term_key``) -> where its record was written (several for duplicates).
+        self._record_locations: dict[str, list[Location]] = {}
+        #: release subject -> its artifact slug.
+        self.release_slugs: dict[str, str] = {}
+        #: CSV file -> field path (``name``, ``weights``, ``weights.license``...) -> column header.
+        self.columns: dict[str, dict[str, str]] = {}
+        self.files: list[str] = list(files or [])
+        #: CSV columns that name no known field, per file (reported by validation as warnings).
+        self.unknown_columns: dict[str, list[str]] = {}
+
+    def add_plain(self, index: int, record: Any, where: Location) -> None:
+        """Add a plain record, to be turned into triples when they are needed."""
+        self._pending.append((index, record, where))
+        self._plain_count += 1
+
+    def _materialise(self) -> None:
+        if self._pending:
+            from kg.perf import gc_paused
+            from kg.records.plain import record_to_triples
+
+            pending, self._pending = self._pending, []
+            with gc_paused():
+                for index, record, where in pending:
+                    self._triples.extend(record_to_triples(record, index=index, sink=self, where=where))
+
+    @property
+    def triples(self) -> list[ox.Triple]:
+        """Every record as RDF triples."""
+        self._materialise()
+        return self._triples
+
+    @triples.setter
+    def triples(self, value: list[ox.Triple]) -> None:
+        self._pending = []
+        self._triples = value
+
+    @property
+    def record_locations(self) -> dict[str, list[Location]]:
+        """Subject -> where its record was written."""
+        self._materialise()
+        return self._record_locations
+
+    def plain_records(self) -> list[tuple[int, Any]] | None:
+        """The ``(index, record)`` pairs when every record came from a plain format and none became RDF yet."""
+        if self._triples or not self._pending:
+            return None
+        return [(index, record) for index, record, _ in self._pending]
 
     def extend(self, other: RecordSet) -> None:
         """Add another set's records (as when several files are read at once)."""
-        self.triples.extend(other.triples)
-        for key, locs in other.record_locations.items():
-            self.record_locations.setdefault(key, []).extend(locs)
+        self._triples.extend(other._triples)
+        self._pending.extend(other._pending)
+        self._plain_count += other._plain_count
+        for key, locs in other._record_locations.items():
+            self._record_locations.setdefault(key, []).extend(locs)
         self.release_slugs.update(other.release_slugs)
         self.columns.update(other.columns)
         self.files.extend(other.files)
@@ -80,7 +126,7 @@ class RecordSet:
 
     def add_record(self, subject: str, where: Location, slug: str | None = None) -> None:
         """Note where the record of ``subject`` (a model, or a release with its slug) was written."""
-        self.record_locations.setdefault(subject, []).append(where)
+        self._record_locations.setdefault(subject, []).append(where)
         if slug is not None:
             self.release_slugs[subject] = slug
 

@@ -8,12 +8,10 @@ Nothing is fetched from the network: JSON-LD contexts other than the project's o
 from __future__ import annotations
 
 import csv
-import gc
 import io
 import json
 import re
-from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -21,8 +19,9 @@ import pyoxigraph as ox
 import yaml
 
 from kg.errors import UnreadableInputError
+from kg.perf import gc_paused
 from kg.records.model import Location, RecordSet
-from kg.records.plain import MODEL_FIELDS, record_to_triples
+from kg.records.plain import MODEL_FIELDS
 from kg.resources import resource_dir
 from kg.vocab import ARTIFACTS
 
@@ -219,22 +218,9 @@ def read_plain(data: Any, file: str) -> RecordSet:
     """JSON/YAML records as a ``RecordSet``."""
     result = RecordSet(files=[file])
     where = Location(file)
-    with gc_paused():
-        for index, record in enumerate(plain_records(data, file)):
-            result.triples.extend(record_to_triples(record, index=index, sink=result, where=where))
+    for index, record in enumerate(plain_records(data, file)):
+        result.add_plain(index, record, where)
     return result
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while building many small objects that live on (2x faster)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 # --- CSV -----------------------------------------------------------------------------------------
@@ -313,7 +299,7 @@ def _read_csv_rows(reader: Any, header: list[str], fields: list[Any], file: str,
                 artifacts.setdefault(name, {})[part] = value
         if artifacts:
             record["artifacts"] = artifacts
-        result.triples.extend(record_to_triples(record, index=index, sink=result, where=Location(file, line)))
+        result.add_plain(index, record, Location(file, line))
         index += 1
 
 
