@@ -16,6 +16,7 @@ so the server, the ``query`` and the ``load`` commands never care which kind the
 from __future__ import annotations
 
 import base64
+import contextlib
 import io
 import json
 import os
@@ -23,10 +24,10 @@ import re
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, Protocol
+from typing import Literal, Protocol, TypeVar
 
 import pyoxigraph as ox
 
@@ -34,6 +35,7 @@ from kg.errors import ConfigurationError, QueryError
 from kg.vocab import INFERRED_GRAPH, ONTOLOGY_GRAPH, RECORDS_GRAPH
 
 Kind = Literal["bundled", "memory", "path", "remote"]
+T = TypeVar("T")
 QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples | list[ox.Triple] | bool
 
 
@@ -149,10 +151,7 @@ class LocalBackend:
         return run_local_query(self.store, sparql, default_graphs, named_graphs)
 
     def update(self, sparql: str) -> None:
-        try:
-            self.store.update(sparql)
-        except SyntaxError as exc:
-            raise QueryError(f"SPARQL update syntax error: {_first_line(exc)}") from None
+        run_local_update(self.store, sparql)
 
     def graph_names(self) -> list[str]:
         return sorted(g.value for g in self.store.named_graphs() if isinstance(g, ox.NamedNode))
@@ -265,23 +264,112 @@ def run_local_query(
     sparql: str,
     default_graphs: Sequence[str] | None = None,
     named_graphs: Sequence[str] | None = None,
+    *,
+    base_iri: str | None = None,
+    union: bool | None = None,
 ) -> QueryResult:
     """Run ``sparql`` on a pyoxigraph store with the protocol's dataset parameters.
 
-    Without ``default_graphs`` the default graph is the union of all graphs, so the inferred categories are
-    seen beside the records; ``FROM``/``FROM NAMED`` in the query itself are honoured by the engine.
+    The dataset follows the SPARQL 1.1 Protocol: ``default_graphs``/``named_graphs`` (the protocol's
+    ``default-graph-uri``/``named-graph-uri``) win when either is given, a graph the store does not hold
+    being an empty graph; otherwise the query's ``FROM``/``FROM NAMED``; otherwise the default graph is
+    the union of all graphs, so the inferred categories are seen beside the records. ``union`` says
+    whether the query has no dataset clause of its own (None: look). Engine errors the query can cause
+    (syntax, unknown function, bad IRI) raise QueryError; results are lazy, so iterate them inside
+    :func:`engine_errors` too.
     """
     options: dict[str, object] = {}
-    if default_graphs:
-        options["default_graph"] = [_graph_term(g) for g in default_graphs]
-    if named_graphs:
-        options["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
-    if not default_graphs:
-        options["use_default_graph_as_union"] = True
+    with engine_errors():
+        if default_graphs or named_graphs:
+            options["default_graph"] = [_graph_term(g) for g in default_graphs or ()]
+            options["named_graphs"] = [ox.NamedNode(g) for g in named_graphs or ()]
+        elif union if union is not None else not has_dataset_clause(sparql):
+            options["use_default_graph_as_union"] = True
+        if base_iri:
+            options["base_iri"] = base_iri
+        return _tolerating_unknown_functions(lambda: store.query(sparql, **options), options)
+
+
+#: pyoxigraph's refusal of a function IRI it does not know.
+_UNKNOWN_FUNCTION = re.compile(r"The custom function <([^<>\s]*)> is not supported")
+#: At most this many distinct unknown functions per query or update.
+MAX_UNKNOWN_FUNCTIONS = 16
+
+
+def _no_value(*_args: object) -> None:
+    """An unknown extension function: every call is an error (unbound in a SELECT or BIND, false in FILTER)."""
+    return None
+
+
+def _tolerating_unknown_functions(run: Callable[[], T], options: dict[str, object]) -> T:
+    """``run()``, where a call to an extension function the engine does not know evaluates to an error, as
+    SPARQL treats any expression error, instead of failing the whole query (pyoxigraph refuses it while
+    planning, one function at a time, so each is registered as :func:`_no_value` and the query re-planned)."""
+    functions: dict[ox.NamedNode, Callable[..., None]] = {}
+    while True:
+        try:
+            return run()
+        except RuntimeError as exc:
+            match = _UNKNOWN_FUNCTION.search(str(exc))
+            if match is None or len(functions) >= MAX_UNKNOWN_FUNCTIONS:
+                raise
+            try:
+                name = ox.NamedNode(match.group(1))
+            except ValueError:
+                raise exc from None
+            if name in functions:
+                raise
+            functions[name] = _no_value
+            options["custom_functions"] = functions
+
+
+#: Errors pyoxigraph raises for a query or update that is wrong or cannot run here: the client's fault.
+ENGINE_ERRORS = (SyntaxError, RuntimeError, ValueError, OSError, MemoryError)
+
+
+def engine_error(exc: BaseException) -> QueryError:
+    """The client-facing QueryError (HTTP 400) for an engine error, one line, no path or traceback."""
+    if isinstance(exc, SyntaxError):
+        return QueryError(f"SPARQL syntax error: {_first_line(exc)}")
+    if isinstance(exc, MemoryError):
+        return QueryError("the query needs more memory than this server gives one query")
+    return QueryError(f"query failed: {_first_line(exc)}")
+
+
+@contextlib.contextmanager
+def engine_errors() -> Iterator[None]:
+    """Turn engine errors into QueryError (lazy results raise while they are iterated, so wrap that too)."""
     try:
-        return store.query(sparql, **options)
+        yield
+    except QueryError:
+        raise
+    except ENGINE_ERRORS as exc:
+        raise engine_error(exc) from None
+
+
+#: A FROM keyword outside strings, IRIs and comments (after _NOISE is removed): not part of a prefixed
+#: name (``ex:from``, ``from:x``) or a variable.
+_FROM_WORD = re.compile(r"(?<![\w:?$\-])FROM(?![\w:\-])", re.I)
+
+
+def has_dataset_clause(sparql: str) -> bool:
+    """Whether a query has ``FROM`` or ``FROM NAMED`` of its own.
+
+    >>> has_dataset_clause('SELECT * FROM <http://e/g> { ?s ?p "FROM" }'), has_dataset_clause('SELECT ?from {}')
+    (True, False)
+    """
+    return "from" in sparql.lower() and _FROM_WORD.search(_NOISE.sub(" ", sparql)) is not None
+
+
+def run_local_update(store: ox.Store, sparql: str, base_iri: str | None = None) -> None:
+    """Run a SPARQL Update on a pyoxigraph store; engine errors raise QueryError (HTTP 400)."""
+    options: dict[str, object] = {"base_iri": base_iri} if base_iri else {}
+    try:
+        _tolerating_unknown_functions(lambda: store.update(sparql, **options), options)
     except SyntaxError as exc:
-        raise QueryError(f"SPARQL syntax error: {_first_line(exc)}") from None
+        raise QueryError(f"SPARQL update syntax error: {_first_line(exc)}") from None
+    except ENGINE_ERRORS as exc:
+        raise QueryError(f"the update failed: {_first_line(exc)}") from None
 
 
 def _first_line(exc: BaseException) -> str:
@@ -623,4 +711,7 @@ __all__ = [
     "sync",
     "parse_store_spec",
     "run_local_query",
+    "run_local_update",
+    "engine_errors",
+    "has_dataset_clause",
 ]

@@ -9,13 +9,22 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pyoxigraph as ox
 
 from kg.errors import QueryError
-from kg.store import Backend, LocalBackend, QueryResult, StoreSpec, StoreUnavailableError, open_store, run_local_query
-from server import guard
+from kg.store import (
+    Backend,
+    LocalBackend,
+    QueryResult,
+    StoreSpec,
+    StoreUnavailableError,
+    engine_errors,
+    open_store,
+    run_local_query,
+)
+from server import fastpath, guard
 from server.executor import QueryPool, QueryRequest, Snapshot
 from server.results import Answer, render
 
@@ -49,6 +58,9 @@ class Engine:
         #: protocol queries started (admission tests prove a refused query never gets here)
         self.queries_started = 0
         self._snapshot: Snapshot | None = None
+        self._reader: fastpath.Reader | None = None
+        #: queries answered in the request thread (server.fastpath)
+        self.small_queries = 0
         if settings.use_workers and isinstance(self.backend, LocalBackend):
             path = self._snapshot_path()
             self.pool = QueryPool(path, size=settings.workers, timeout=settings.query_timeout)
@@ -78,21 +90,31 @@ class Engine:
             self._graphs = self.backend.graph_names()
         return self._graphs
 
-    def check(self, sparql: str, dataset_iris: Collection[str] = ()) -> None:
-        """Refuse remote SERVICE/LOAD/FROM (raises guard.ForbiddenQueryError)."""
-        guard.check(
+    def check(self, sparql: str, dataset_iris: Collection[str] = (), base: str | None = None) -> list[tuple[str, str]]:
+        """Refuse remote SERVICE/LOAD/FROM (raises guard.ForbiddenQueryError); returns the references."""
+        return guard.check(
             sparql,
             allowed_hosts=self.settings.allowed_hosts,
             local_graphs=self.graph_names,
             dataset_iris=dataset_iris,
+            base=base,
         )
 
     def query(self, request: QueryRequest) -> Answer:
         """Answer a protocol query: guard, run within the timeout, serialise up to the row cap."""
         self.queries_started += 1
-        self.check(request.sparql, (*request.default_graphs, *request.named_graphs))
+        references = self.check(request.sparql, (*request.default_graphs, *request.named_graphs), request.base_iri)
+        if request.union is None:
+            named = bool(request.default_graphs or request.named_graphs)
+            request = replace(request, union=not named and not guard.has_dataset_clause(references))
         if self.pool is not None:
-            return self.pool.run(request)
+            answer = self._small(request)
+            return answer if answer is not None else self.pool.run(request)
+        if isinstance(self.backend, LocalBackend):
+            with engine_errors():  # results are lazy: rendering them raises the engine's errors too
+                result = run_local_query(self.backend.store, request.sparql, request.default_graphs,
+                                         request.named_graphs, base_iri=request.base_iri, union=request.union)
+                return render(result, request.accept, request.format, request.row_limit)
         try:
             result = self.backend.query(
                 request.sparql,
@@ -101,10 +123,29 @@ class Engine:
                 timeout=self.settings.query_timeout,
             )
             return render(result, request.accept, request.format, request.row_limit)
-        except OSError as exc:  # the engine's own I/O errors, e.g. an allow-listed SERVICE that fails
+        except OSError as exc:  # the engine's own I/O errors
             raise QueryError(f"query failed: {str(exc).splitlines()[0][:300] if str(exc) else exc}") from None
         except SyntaxError as exc:  # a remote engine's answer that does not parse
             raise StoreUnavailableError(f"the store's answer is unreadable: {str(exc)[:300]}") from None
+
+    def _small(self, request: QueryRequest) -> Answer | None:
+        """Answer a single-pattern query in this thread (see server.fastpath), or None for the workers."""
+        if self.pool is None or len(request.default_graphs) + len(request.named_graphs) > fastpath.MAX_GRAPHS:
+            return None
+        if not fastpath.is_single_pattern(request.sparql):
+            return None
+        if self._reader is None:
+            pool = self.pool
+            self._reader = fastpath.Reader(lambda: pool.path)
+        try:
+            store = self._reader.store(self.pool.generation)
+        except OSError:
+            return None  # the snapshot cannot be opened here: the workers will say why
+        self.small_queries += 1
+        with engine_errors():
+            result = run_local_query(store, request.sparql, request.default_graphs, request.named_graphs,
+                                     base_iri=request.base_iri, union=request.union)
+            return render(result, request.accept, request.format, request.row_limit)
 
     def internal_query(self, sparql: str) -> QueryResult:
         """A query the server itself wrote (pages, counts): trusted, bounded, run directly."""
@@ -134,12 +175,16 @@ class Engine:
         self._cache.clear()
         if self.pool is not None:
             self.pool.refresh(self._snapshot_path())
+        if self._reader is not None:
+            self._reader.forget()
 
     @property
     def write_lock(self) -> threading.Lock:
         return self._write_lock
 
     def close(self) -> None:
+        if self._reader is not None:
+            self._reader.forget()
         if self.pool is not None:
             self.pool.close()
         if self._snapshot is not None:

@@ -1,10 +1,11 @@
 """Queries in worker processes, so a timeout really stops the work.
 
-pyoxigraph runs a query in Rust without checking for interruption, so a thread cannot be stopped; a
-process can. Each worker opens a read-only snapshot of the store (an on-disk store directly; an in-memory
-store through a snapshot the pool writes to a temporary directory) and answers one query at a time over a
-pipe with the serialised result. A query past its deadline gets its worker killed and replaced. After a
-write the pool is refreshed: workers reopen the store, so readers never see a half-done write.
+pyoxigraph runs a query in Rust without checking for interruption, so a thread cannot be stopped; a process
+can. Each worker opens a read-only snapshot of the store (an on-disk store directly; an in-memory store
+through a snapshot the pool writes to a temporary directory) and answers one query at a time over a pipe
+with the serialised result (requests and answers travel as plain tuples, which pickle fastest). A query past
+its deadline gets its worker killed and replaced. After a write the pool is refreshed: workers reopen the
+store, so readers never see a half-done write.
 
 No Flask here.
 """
@@ -12,16 +13,18 @@ No Flask here.
 from __future__ import annotations
 
 import contextlib
+import math
 import multiprocessing.connection
 import os
 import queue
+import select
 import shutil
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from pathlib import Path
 
 from kg.errors import QueryError
@@ -40,6 +43,11 @@ class QueryRequest:
     accept: str | None = None
     format: str | None = None
     row_limit: int = 10_000
+    #: the base IRI relative IRIs resolve against (the endpoint's URL)
+    base_iri: str | None = None
+    #: whether the default graph is the union of all graphs (no dataset named by protocol or FROM);
+    #: None: the worker looks at the query text
+    union: bool | None = None
 
 
 class PoolBusyError(QueryError):
@@ -58,7 +66,7 @@ def _worker_main(path: str) -> None:
     os.dup2(2, 1)
 
     from kg.errors import QueryError as _QueryError
-    from kg.store import run_local_query
+    from kg.store import engine_errors, run_local_query
     from server.results import render
 
     store = ox.Store.read_only(path)
@@ -68,17 +76,19 @@ def _worker_main(path: str) -> None:
     conn.send(("ready", None))
     while True:
         try:
-            request: QueryRequest = requests.recv()
+            request = QueryRequest(*requests.recv())
         except (EOFError, OSError):
             return
         try:
-            result = run_local_query(store, request.sparql, request.default_graphs, request.named_graphs)
-            answer = render(result, request.accept, request.format, request.row_limit)
-            conn.send(("ok", answer))
+            with engine_errors():  # results are lazy: rendering them raises the engine's errors too
+                result = run_local_query(store, request.sparql, request.default_graphs, request.named_graphs,
+                                         base_iri=request.base_iri, union=request.union)
+                answer = render(result, request.accept, request.format, request.row_limit)
+            conn.send(("ok", (answer.media_type, answer.body, answer.truncated, answer.rows)))
         except _QueryError as exc:
             conn.send(("error", (type(exc).__name__, str(exc))))
-        except OSError as exc:  # a SERVICE or LOAD the guard let through, or a store read error
-            conn.send(("error", ("QueryError", f"query failed: {str(exc).splitlines()[0][:300]}")))
+        except Exception as exc:  # noqa: BLE001 - a worker answers every request; a dead one costs a restart
+            conn.send(("error", ("QueryError", f"query failed: {type(exc).__name__}")))
 
 
 class _Worker:
@@ -99,12 +109,17 @@ class _Worker:
         self.process.stdin.close()
         self.process.stdout.close()
         self.ready = False
+        # one poll object per worker: multiprocessing's wait() builds a selector on every call
+        self._poller = select.poll()
+        self._poller.register(self._results.fileno(), select.POLLIN | select.POLLERR | select.POLLHUP)
 
     def send(self, request: QueryRequest) -> None:
-        self._requests.send(request)
+        # a plain tuple pickles several times faster than the dataclass
+        self._requests.send(astuple(request))
 
     def poll(self, timeout: float) -> bool:
-        return self._results.poll(timeout)
+        """Whether an answer (or the end of the pipe) is there within ``timeout`` seconds."""
+        return bool(self._poller.poll(max(0, math.ceil(timeout * 1000))))
 
     def recv(self):  # type: ignore[no-untyped-def]
         return self._results.recv()
@@ -138,6 +153,16 @@ class QueryPool:
         self._starting = 0  # replacements started but not yet idle
         for _ in range(self.size):
             self._idle.put(_Worker(self._path, self._generation))
+
+    @property
+    def path(self) -> str:
+        """The snapshot directory the current generation of workers reads."""
+        return self._path
+
+    @property
+    def generation(self) -> int:
+        """Incremented by every refresh (each write)."""
+        return self._generation
 
     def run(self, request: QueryRequest, timeout: float | None = None):
         """Answer ``request`` in a worker; on timeout the worker is killed and QueryTimeoutError raised."""
@@ -177,7 +202,10 @@ class QueryPool:
             if worker is not None:
                 self._release(worker)
         if status == "ok":
-            return payload
+            from server.results import Answer
+
+            media_type, body, truncated, rows = payload
+            return Answer(media_type, body, truncated=truncated, rows=rows)
         name, message = payload
         if name == "NotAcceptableError":
             from server.results import NotAcceptableError

@@ -9,6 +9,8 @@ names and ``BASE``. An IRI is allowed when its host is on the allow-list, or, fo
 
 from __future__ import annotations
 
+import functools
+import ipaddress
 import re
 import urllib.parse
 from collections.abc import Callable, Collection, Iterator
@@ -35,10 +37,11 @@ _TOKEN = re.compile(
 
 @dataclass(frozen=True)
 class Token:
-    """One lexical token: its kind and text."""
+    """One lexical token: its kind, text and where it starts in the query."""
 
     kind: str
     text: str
+    start: int = 0
 
 
 class ForbiddenQueryError(QueryError):
@@ -57,11 +60,16 @@ def tokens(sparql: str) -> Iterator[Token]:
         if kind == "other" and text in "'\"":
             raise QueryError("SPARQL syntax error: unterminated string")
         if kind not in ("ws", "comment"):
-            yield Token(kind, text)
+            yield Token(kind, text, pos)
         pos = match.end()
 
 
-def remote_references(sparql: str) -> list[tuple[str, str]]:
+#: Keywords that name something to fetch; a text without any of them (case-insensitively) names nothing,
+#: which spares lexing the common query.
+KEYWORDS = ("service", "load", "from", "using")
+
+
+def remote_references(sparql: str, base: str | None = None) -> list[tuple[str, str]]:
     """``(keyword, iri)`` for every SERVICE, LOAD, FROM, FROM NAMED and USING in the text.
 
     >>> remote_references('PREFIX e: <http://ex.org/> SELECT * FROM e:g { SERVICE <http://x/s> {} }')
@@ -69,8 +77,10 @@ def remote_references(sparql: str) -> list[tuple[str, str]]:
     >>> remote_references('SELECT * { ?s ?p "SERVICE <http://x/s>" } # SERVICE <http://y>')
     []
     """
+    lowered = sparql.lower()
+    if not any(word in lowered for word in KEYWORDS):
+        return []
     prefixes: dict[str, str] = {}
-    base: str | None = None
     found: list[tuple[str, str]] = []
     toks = list(tokens(sparql))
 
@@ -131,17 +141,63 @@ def is_allowed_host(iri: str, allowed_hosts: Collection[str]) -> bool:
     return False
 
 
+#: What names the protocol's dataset (default-graph-uri, named-graph-uri, using-graph-uri, ...).
+PROTOCOL = "dataset parameter"
+#: Characters no IRI written between < and > may hold (so a checked IRI can be pasted into SPARQL).
+_BAD_IRI = re.compile(r'[<>"{}|^`\\\x00-\x20]')
+
+
+@functools.lru_cache(maxsize=512)
+def valid_iri(iri: str) -> bool:
+    """Whether ``iri`` is an absolute IRI that can be written as ``<iri>`` without changing the text around it."""
+    if _BAD_IRI.search(iri):
+        return False
+    try:
+        import pyoxigraph as ox
+
+        ox.NamedNode(iri)
+    except ValueError:
+        return False
+    return True
+
+
+def names_private_place(iri: str) -> bool:
+    """Whether ``iri`` is a file, or an http(s) resource on this machine or a private network: what a
+    server-side request forgery probes. Such IRIs are refused as dataset names even though nothing would
+    be fetched, so a probe gets a plain refusal."""
+    parts = urllib.parse.urlsplit(iri)
+    if parts.scheme not in ("http", "https"):
+        return parts.scheme not in ("urn", "tag")
+    host = (parts.hostname or "").lower()
+    if not host or host == "localhost" or host.endswith((".localhost", ".local", ".internal")):
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return not address.is_global
+
+
 def check(
     sparql: str,
     *,
     allowed_hosts: Collection[str] = (),
     local_graphs: Callable[[], Collection[str]] = frozenset,
     dataset_iris: Collection[str] = (),
-) -> None:
-    """Raise ForbiddenQueryError if ``sparql`` (or the protocol's graph IRIs) would fetch a remote IRI."""
-    references = remote_references(sparql) + [("default-graph-uri/named-graph-uri", g) for g in dataset_iris]
+    base: str | None = None,
+) -> list[tuple[str, str]]:
+    """Raise ForbiddenQueryError if ``sparql`` would fetch a remote IRI; return its references.
+
+    ``SERVICE`` and ``LOAD`` may name allow-listed hosts only; ``FROM``/``FROM NAMED``/``USING`` a graph of
+    the store, the KG's namespace or an allow-listed host. The protocol's dataset IRIs (``dataset_iris``)
+    may also name a graph the store does not hold, which is then an empty graph (nothing is fetched), but
+    no file or private address. ``base`` is the request's base IRI, for relative IRIs.
+    """
+    references = remote_references(sparql, base)
     graphs: Collection[str] | None = None
-    for keyword, iri in references:
+    for keyword, iri in [*references, *((PROTOCOL, g) for g in dataset_iris)]:
+        if keyword == PROTOCOL and not valid_iri(iri):
+            raise ForbiddenQueryError(f"{keyword} {iri!r} is no absolute IRI")
         if is_allowed_host(iri, allowed_hosts):
             continue
         if keyword in ("SERVICE", "LOAD"):
@@ -150,7 +206,16 @@ def check(
             continue
         if graphs is None:
             graphs = local_graphs()
-        if iri not in graphs:
-            raise ForbiddenQueryError(
-                f"{keyword} <{iri}> is not allowed: it names no graph of this store and remote data is not fetched"
-            )
+        if iri in graphs:
+            continue
+        if keyword == PROTOCOL and not names_private_place(iri):
+            continue  # an empty graph
+        raise ForbiddenQueryError(
+            f"{keyword} <{iri}> is not allowed: it names no graph of this store and remote data is not fetched"
+        )
+    return references
+
+
+def has_dataset_clause(references: list[tuple[str, str]]) -> bool:
+    """Whether a query's references (from :func:`check`) include ``FROM`` or ``FROM NAMED``."""
+    return any(keyword.startswith("FROM") for keyword, _ in references)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from kg.errors import QueryError
-from kg.store import reason, sync
+from kg.store import reason, run_local_update, sync
 from kg.vocab import INFERRED_GRAPH, ONTOLOGY_GRAPH, RECORDS_GRAPH
 from server.engine import Engine
 
@@ -87,15 +87,10 @@ def apply_change(engine: Engine, change: Callable[[ox.Store], None]) -> WriteRep
     return WriteReport(added=done.added, removed=done.removed, graphs=done.graphs, warnings=warnings)
 
 
-def apply_update(engine: Engine, sparql: str) -> WriteReport:
-    """A SPARQL Update, checked as a whole."""
+def apply_update(engine: Engine, sparql: str, base_iri: str | None = None) -> WriteReport:
+    """A SPARQL Update, checked as a whole; relative IRIs resolve against ``base_iri``."""
 
     def change(store: ox.Store) -> None:
-        try:
-            store.update(sparql)
-        except SyntaxError as exc:
-            raise QueryError(f"SPARQL update syntax error: {str(exc).splitlines()[0][:300]}") from None
-        except OSError as exc:
-            raise QueryError(f"the update failed: {str(exc).splitlines()[0][:300]}") from None
+        run_local_update(store, sparql, base_iri)
 
     return apply_change(engine, change)

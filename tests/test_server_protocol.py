@@ -126,10 +126,16 @@ def test_remote_fetches_are_refused(client, query):
     assert b"not allowed" in response.data and b"Traceback" not in response.data
 
 
-def test_remote_dataset_parameter_refused_and_keywords_in_strings_allowed(client):
-    response = client.get("/sparql", query_string={"query": "SELECT * WHERE { ?s ?p ?o } LIMIT 1",
-                                                   "default-graph-uri": "http://example.org/g"})
-    assert response.status_code == 400
+def test_absent_dataset_graph_is_empty_and_keywords_in_strings_allowed(client):
+    """A default-graph-uri the store does not hold is an empty graph (the Protocol's reading; nothing is
+    fetched); a file or private address is refused."""
+    absent = client.get("/sparql", query_string={"query": "SELECT * WHERE { ?s ?p ?o } LIMIT 1",
+                                                 "default-graph-uri": "http://example.org/g"})
+    assert rows(absent) == []
+    for graph in ("file:///etc/passwd", "http://127.0.0.1:9/g", "http://10.0.0.1/g", "not an iri"):
+        response = client.get("/sparql", query_string={"query": "SELECT * WHERE { ?s ?p ?o } LIMIT 1",
+                                                       "default-graph-uri": graph})
+        assert response.status_code == 400, graph
     harmless = 'SELECT ?x WHERE { BIND("SERVICE <http://example.org/> { }" AS ?x) } # FROM <http://x/>'
     assert rows(client.get("/sparql", query_string={"query": harmless}))[0]["x"].startswith("SERVICE")
 

@@ -25,49 +25,11 @@ ENGINE: dict[str, str] = {
 #: Failures of ``openness serve`` that come from its design (safety, the KG's union default graph) or
 #: from protocol features it does not have yet.
 OPENNESS: dict[str, str] = {
-    # default-graph-uri / named-graph-uri naming a graph the store does not hold is refused (400), where
-    # the Protocol treats it as an empty graph; the tests name the absent graph .../data0.rdf.
-    **{
-        f"protocol/{name}": "default-graph-uri naming a graph the store does not hold is refused with 400"
-        for name in (
-            "query_post_form",
-            "query_get",
-            "query_content_type_select",
-            "query_content_type_ask",
-            "query_content_type_describe",
-            "query_content_type_construct",
-        )
-    },
-    **{
-        f"protocol/{name}": "using-graph-uri / using-named-graph-uri are not supported (400)"
-        for name in (
-            "update_dataset_default_graph",
-            "update_dataset_default_graphs",
-            "update_dataset_named_graphs",
-            "update_dataset_full",
-        )
-    },
-    "protocol/update_base_uri": "updates get no base IRI, so a relative IRI in an update is a syntax error",
-    "syntax-query/test_4": "a call to an unknown extension function is answered 500 (should be a 4xx or a result)",
     "syntax-query/test_42": "by design: FROM naming no graph of the store is refused (no remote fetch)",
     # The default graph is the union of all graphs and every write adds the ontology's graph, so the harness
-    # names each test's dataset with default-graph-uri / named-graph-uri (Endpoint.pin_dataset). A test
-    # whose default graph is empty then names a graph the store does not hold, which is refused (above).
-    **{
-        name: "an empty default graph can't be named: default-graph-uri naming an absent graph is refused (400)"
-        for name in (
-            "aggregates/agg-empty-group-max-1",
-            "aggregates/agg-empty-group-max-2",
-            "aggregates/agg-empty-group-count-1",
-            "aggregates/agg-empty-group-count-2",
-            "functions/uuid01",
-            "functions/uuid02",
-            "functions/struuid01",
-            "property-path/values_and_path",
-        )
-    },
+    # names each test's dataset with default-graph-uri / named-graph-uri (Endpoint.pin_dataset); a test with
+    # no data at all names none, and then sees the union, ontology included.
     "aggregates/agg-avg-03": "no empty default graph: without default-graph-uri the union (ontology included) is seen",
-    "construct/constructwhere04": "FROM in the query is ignored: the union-default-graph option overrides it",
 }
 
 KNOWN: dict[str, dict[str, str]] = {
