@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # run from a checkout without installing
     sys.path.insert(0, str(ROOT))
 
-from kg.reasoner import classify_facts, classify_triples  # noqa: E402
+from kg.reasoner import classify_facts, classify_recordset  # noqa: E402
 from kg.reasoner.facts import collect_facts  # noqa: E402
 from kg.records import read_file, records_to_recordset  # noqa: E402
 from kg.records.writers import write_csv  # noqa: E402
@@ -154,7 +154,7 @@ def bench(n: int, hermit_max: int, budget: float, directory: Path) -> dict[str, 
     csv_path, json_path = write_files(records, directory)
     for label, path in (("csv", csv_path), ("json", json_path)):
         row[f"read_{label}_s"], rs = timed(lambda p=path: read_file(p))
-        row[f"classify_{label}_s"], out = timed(lambda rs=rs: classify_triples(rs.triples))
+        row[f"classify_{label}_s"], out = timed(lambda rs=rs: classify_recordset(rs))
         assert len(out) == n
         row[f"end_to_end_{label}_s"] = row[f"read_{label}_s"] + row[f"classify_{label}_s"]
         row[f"cli_{label}_s"] = run_cli(path)
@@ -193,7 +193,7 @@ def profile(n: int, directory: Path) -> str:
     facts = collect_facts(records_to_recordset(records).triples)
     out = io.StringIO()
     for label, fn in (("inference (classify_facts)", lambda: classify_facts(facts)),
-                      ("read_file(CSV) + classify", lambda: classify_triples(read_file(csv_path).triples))):
+                      ("read_file(CSV) + classify", lambda: classify_recordset(read_file(csv_path)))):
         prof = cProfile.Profile()
         prof.runcall(fn)
         out.write(f"\n=== {label}, N = {n} ===\n")
