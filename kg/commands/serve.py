@@ -61,7 +61,7 @@ def _token(args: argparse.Namespace) -> str | None:
 
 def run(args: argparse.Namespace) -> int:
     import waitress
-    from waitress.server import create_server
+    from server.http import make_server as create_server
 
     from server import create_app, engine_of
 
