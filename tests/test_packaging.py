@@ -33,7 +33,8 @@ def installed(tmp_path_factory) -> Path:
     # the dependencies are those of this test environment; the project itself only from the wheel
     (Path(site) / "deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
     install = subprocess.run(
-        [sys.executable, "-m", "pip", "--python", str(python), "install", "--no-deps", str(wheel), "-q"],
+        [sys.executable, "-m", "pip", "--python", str(python), "install", "--no-deps", "--ignore-installed", str(wheel),
+         "-q"],
         capture_output=True, text=True, timeout=300,
     )
     if install.returncode != 0 and "--python" in install.stderr:  # old pip: unpack with the venv's own pip
