@@ -8,9 +8,7 @@ because it walks dictionaries keyed by predicate instead of querying a graph per
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import islice
@@ -20,6 +18,7 @@ import pyoxigraph as ox
 import rdflib
 from rdflib.namespace import RDF, RDFS, SH, XSD
 
+from kg.perf import gc_paused
 from kg.records.model import to_rdflib
 from kg.validation.shapes import Path_, Shape
 
@@ -189,19 +188,6 @@ class Index:
         for c in classes:
             found.update(dict.fromkeys(self.subjects(_TYPE, c)))
         return list(found)
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector: building millions of small dicts and lists otherwise
-    triggers full collections over every term already read, which more than doubles the time."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 class _Failed(Exception):
