@@ -61,9 +61,9 @@ def _token(args: argparse.Namespace) -> str | None:
 
 def run(args: argparse.Namespace) -> int:
     import waitress
-    from server.http import make_server as create_server
 
     from server import create_app, engine_of
+    from server.http import make_server as create_server
 
     if not 0 <= args.port <= 65535:
         raise ConfigurationError(f"--port {args.port}: expected 0-65535")
