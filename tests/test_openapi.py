@@ -73,4 +73,4 @@ def test_api_conforms(api_schema):
 
 @pytest.mark.slow
 def test_api_conforms_long(api_schema):
-    run_operations(api_schema, 300)
+    assert run_operations(api_schema, 300) > 80

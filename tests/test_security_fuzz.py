@@ -311,3 +311,4 @@ def test_fuzz_validate_cli_long(case, tmp_path_factory, capsys):
 def test_zz_report_examples():
     """Print how many examples each fuzz target ran in this session (docs/reliability.md quotes them)."""
     print("fuzz examples:", dict(EXAMPLES), "total", sum(EXAMPLES.values()))
+    assert sum(EXAMPLES.values()) > 0, "the fuzz targets ran no example"
