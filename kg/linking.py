@@ -23,6 +23,8 @@ BY_IDENTIFIER = "semapv:DatabaseCrossReference"
 BY_NAME = "semapv:LexicalMatching"
 BY_SIMILARITY = "semapv:LexicalSimilarityThresholdMatching"
 BY_CURATION = "semapv:ManualMappingCuration"
+#: The ``dataset`` of entries found by a Wikidata search.
+WIKIDATA = "Wikidata"
 
 CURIE_MAP = {
     "model": "https://w3id.org/ai-openness/model/",
@@ -137,6 +139,11 @@ def find_links(models: Sequence[Mapping[str, Any]], entries: Sequence[Entry]) ->
                 found[same[0].iri] = Link(mid, mname, same[0], False, BY_NAME, 0.5,
                                           f"same name, but the entry names the Hub repo {sorted(entry_repos)[0]}, "
                                           "which the record does not")
+            elif len(same) == 1 and not exact_here and same[0].dataset == WIKIDATA \
+                    and not same_developer(str(m.get("developer") or ""), same[0].developer):
+                found[same[0].iri] = Link(mid, mname, same[0], False, BY_NAME, 0.5,
+                                          f"same name, but the item's developer ({same[0].developer or 'none stated'})"
+                                          " is not the record's")
             elif len(same) == 1 and not exact_here:
                 found[same[0].iri] = Link(mid, mname, same[0], True, BY_NAME, 0.95, "same name")
             elif len(same) > 1 or (same and exact_here):
@@ -204,16 +211,30 @@ def _repo_link(mid: str, mname: str, e: Entry, repo: str, sharing: Sequence[Entr
     return Link(mid, mname, e, True, BY_IDENTIFIER, 1.0, why)
 
 
+def same_developer(ours: str, theirs: str) -> bool:
+    """Whether two developer names plausibly name the same organisation ("Google" in "Google DeepMind").
+
+    Wikidata labels are short ("Meta Platforms", "Allen Institute for AI") and our records longer
+    ("Meta", "Allen Institute for AI (Ai2)"), so one name contained in the other counts, word-wise.
+    """
+    a, b = norm(ours), norm(theirs)
+    if not a or not b:
+        return False
+    if a in b or b in a:
+        return True
+    stop = {"ai", "inc", "the", "for", "of", "and", "platforms", "labs", "research", "technologies", "institute",
+            "university", "company", "group", "lab", "team"}
+    wa, wb = _words(ours) - stop, _words(theirs) - stop
+    return bool(wa & wb)
+
+
 def _candidate_reason(name: str, developer: str, e: Entry) -> str | None:
     """Why an entry might describe the model though it is no exact match; None if it does not."""
     n, en = norm(name), norm(e.name)
     if len(en) >= 4 and n.startswith(en) and n != en:
         return f"the entry names the family {e.name!r}"
     words, ewords = _words(name), _words(e.name)
-    same_developer = bool(developer and e.developer) and (
-        norm(developer) in norm(e.developer) or norm(e.developer) in norm(developer)
-    )
-    if same_developer and words and ewords and len(words & ewords) / len(words | ewords) >= 0.5:
+    if same_developer(developer, e.developer) and words and ewords and len(words & ewords) / len(words | ewords) >= 0.5:
         return f"same developer, names share {', '.join(sorted(words & ewords))}"
     return None
 
@@ -259,7 +280,7 @@ def wikidata_entries(
     out: list[Entry] = []
     for m in models:
         for r in search(str(m.get("name") or m["id"])):
-            out.append(Entry(ENTITY + str(r["wikidata"]), str(r.get("name")), "Wikidata",
+            out.append(Entry(ENTITY + str(r["wikidata"]), str(r.get("name")), WIKIDATA,
                              str(r.get("developer") or "")))
     return out
 
@@ -314,3 +335,36 @@ def _replace_links(block: list[str], links: Sequence[str]) -> list[str]:
         if at is not None:
             return kept[:at] + new + kept[at:]
     return kept + new
+
+
+def add_wikidata_to_yaml(text: str, qids: Mapping[str, str]) -> tuple[str, list[str]]:
+    """``text`` with ``wikidata: <QID>`` added to the records in ``qids`` that state no item yet.
+
+    Like :func:`add_links_to_yaml`, edits lines rather than re-dumping, so the file keeps its layout; a
+    record that already names an item keeps it (a person decided it). Returns the new text and the ids
+    that changed; the result is checked to load as the same records apart from ``wikidata``.
+    """
+    import yaml
+
+    before = yaml.safe_load(text) or []
+    stated = {str(r.get("id")) for r in before if isinstance(r, Mapping) and r.get("wikidata")}
+    lines = text.splitlines(keepends=True)
+    starts = [i for i, line in enumerate(lines) if line.startswith("- id:")]
+    changed: list[str] = []
+    out: list[str] = lines[: starts[0]] if starts else lines
+    for n, start in enumerate(starts):
+        block = lines[start: starts[n + 1] if n + 1 < len(starts) else len(lines)]
+        rid = block[0][len("- id:"):].strip().strip("'\"")
+        if rid in qids and rid not in stated:
+            at = next((i for i, line in enumerate(block) for key in ("  links:", "  source:", "  as_of:",
+                                                                     "  artifacts:") if line.startswith(key)),
+                      len(block))
+            block = block[:at] + [f"  wikidata: {qids[rid]}\n"] + block[at:]
+            changed.append(rid)
+        out.extend(block)
+    result = "".join(out)
+    after = yaml.safe_load(result) or []
+    strip = [{k: v for k, v in r.items() if k != "wikidata"} for r in before if isinstance(r, Mapping)]
+    if strip != [{k: v for k, v in r.items() if k != "wikidata"} for r in after if isinstance(r, Mapping)]:
+        raise ValueError("adding Wikidata items would change other fields; the file's layout is not the expected one")
+    return result, changed

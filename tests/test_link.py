@@ -143,3 +143,37 @@ def test_cli_write_refuses_non_yaml(tmp_path, capsys):
     records.write_text("id,name\na,A\n")
     assert main(["link", str(records), "--external", str(tmp_path), "--write"]) == 2
     assert "--write edits YAML record files only" in capsys.readouterr().err
+
+
+def test_wikidata_name_match_needs_the_same_developer():
+    items = [Entry("http://www.wikidata.org/entity/Q1", "Gemma", "Wikidata", "Google"),
+             Entry("http://www.wikidata.org/entity/Q2", "Aurora", "Wikidata", "")]
+    models = [{"id": "gemma", "name": "Gemma", "developer": "Google DeepMind"},
+              {"id": "aurora", "name": "Aurora", "developer": "Microsoft"}]
+    links = {link.model: link for link in find_links(models, items)}
+    assert links["gemma"].exact
+    assert not links["aurora"].exact
+    assert "developer (none stated)" in links["aurora"].comment
+
+
+def test_cli_write_adds_exact_wikidata_items_only(tmp_path, capsys):
+    records = tmp_path / "models.yaml"
+    records.write_text(
+        "# family file\n"
+        "- id: gemma\n  name: Gemma\n  developer: Google DeepMind\n  source: https://ai.google.dev/gemma\n"
+        "- id: llama-2\n  name: Llama 2\n  developer: Someone Else\n  source: https://example.org/l2\n"
+        "- id: kept\n  name: Falcon\n  developer: TII\n  wikidata: Q42\n")
+    before = records.read_text()
+    empty = tmp_path / "external"
+    empty.mkdir()
+    review = tmp_path / "review.tsv"
+    with FakeSparql() as wdqs:
+        code = main(["link", str(records), "--external", str(empty), "--wikidata-endpoint", wdqs.url,
+                     "-o", str(tmp_path / "links.tsv"), "--review", str(review), "--write"])
+    assert code == 0
+    text = records.read_text()
+    assert text == before.replace("  developer: Google DeepMind\n",
+                                  "  developer: Google DeepMind\n  wikidata: Q900200\n")
+    candidate = next(line for line in review.read_text().splitlines() if line.startswith("model:llama-2\t"))
+    assert "wd:Q900100" in candidate and "developer (Meta Platforms) is not the record's" in candidate
+    assert "1 records got a Wikidata item" in capsys.readouterr().err

@@ -6,7 +6,8 @@ Candidates come from the Model Openness Tool and OSAI-index records in the exter
 one entry with the same name) are written, as an SSSOM mapping table (or ``skos:exactMatch`` triples
 with ``--format turtle``); the ambiguous ones go to ``--review FILE`` and are counted on standard error,
 with the conflicts between what the KG and the linked entries say. ``--write`` adds the exact MOT and
-OSAI-index links to the YAML record files' ``links:`` (links already there, e.g. added by hand, stay).
+OSAI-index links to the YAML record files' ``links:`` (links already there, e.g. added by hand, stay)
+and the exact Wikidata items as ``wikidata:`` to the records that name none yet.
 """
 
 from __future__ import annotations
@@ -30,7 +31,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
     parser.add_argument("--review", metavar="FILE", help="write the ambiguous candidates (SSSOM) to FILE")
     parser.add_argument("--write", action="store_true",
-                        help="add the exact MOT and OSAI-index links to the records' links: field (YAML files)")
+                        help="add the exact MOT and OSAI-index links to the records' links: field and the exact "
+                             "Wikidata items as wikidata: (YAML files)")
 
 
 def default_external() -> Path:
@@ -46,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
     from kg.importers.files import import_mot
     from kg.importers.osai import import_records as import_osai
     from kg.importers.registry import ImportOptions
-    from kg.linking import entries_from_records, find_links, write_sssom
+    from kg.linking import WIKIDATA, entries_from_records, find_links, write_sssom
     from kg.records import read_files, records_from_triples
     from kg.resources import bundled_record_files
 
@@ -96,7 +98,8 @@ def run(args: argparse.Namespace) -> int:
     for conflict in conflicts:
         print(f"openness link: conflict: {conflict.describe()}", file=sys.stderr)
     if args.write:
-        _write_links(files, [link for link in exact if link.entry.dataset != "Wikidata"])
+        _write_links(files, [link for link in exact if link.entry.dataset != WIKIDATA])
+        _write_wikidata(files, [link for link in exact if link.entry.dataset == WIKIDATA])
     return 0
 
 
@@ -122,10 +125,38 @@ def _write_links(files: list[Path], exact: list[Any]) -> None:
     print(f"openness link: {total} records got new links", file=sys.stderr)
 
 
+def _write_wikidata(files: list[Path], exact: list[Any]) -> None:
+    """Add each exact Wikidata item as ``wikidata:`` to its record, where the record names none yet."""
+    from kg.errors import OpennessError
+    from kg.importers.wikidata import ENTITY
+    from kg.linking import add_wikidata_to_yaml
+
+    by_model: dict[str, set[str]] = {}
+    for link in exact:
+        by_model.setdefault(link.model, set()).add(link.entry.iri.removeprefix(ENTITY))
+    for model, qids in sorted(by_model.items()):
+        if len(qids) > 1:
+            print(f"openness link: {model}: several Wikidata items match ({', '.join(sorted(qids))}); "
+                  "none written", file=sys.stderr)
+    single = {model: next(iter(qids)) for model, qids in by_model.items() if len(qids) == 1}
+    total = 0
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        try:
+            new, changed = add_wikidata_to_yaml(text, single)
+        except ValueError as exc:
+            raise OpennessError(f"{path}: {exc}") from None
+        if changed:
+            path.write_text(new, encoding="utf-8")
+            total += len(changed)
+            print(f"openness link: {path}: Wikidata items added to {', '.join(changed)}", file=sys.stderr)
+    print(f"openness link: {total} records got a Wikidata item", file=sys.stderr)
+
+
 def _wikidata(models: list[dict], endpoint: str, records_by_iri: dict[str, dict]) -> list[Any]:
     from kg.importers.registry import ImportOptions
     from kg.importers.wikidata import ENTITY, import_records
-    from kg.linking import Entry
+    from kg.linking import WIKIDATA, Entry
 
     names = list(dict.fromkeys(str(m.get("name") or m["id"]) for m in models if not m.get("wikidata")))
     result = import_records([], ImportOptions(endpoint=endpoint, search=tuple(names)))
@@ -134,7 +165,7 @@ def _wikidata(models: list[dict], endpoint: str, records_by_iri: dict[str, dict]
         print(f"openness link: {problem}", file=sys.stderr)
     entries = []
     for record in result.records:
-        entry = Entry(ENTITY + str(record["wikidata"]), str(record.get("name")), "Wikidata",
+        entry = Entry(ENTITY + str(record["wikidata"]), str(record.get("name")), WIKIDATA,
                       str(record.get("developer") or ""))
         records_by_iri[entry.iri] = record
         entries.append(entry)
