@@ -47,11 +47,31 @@ def tables(records: Sequence[Mapping[str, Any]], categories: Mapping[str, str]) 
     for slug in ARTIFACTS:
         counts = Counter(status((r.get("artifacts") or {}).get(slug)) for r in records)
         artifact_rows.append([slug, *(counts[s] for s in STATUSES)])
+    provenance_rows = []
+    for label, test in PROVENANCE:
+        counts = Counter(categories.get(str(r["id"]), "unclassified") for r in records if test(r))
+        provenance_rows.append([label, *(counts[c] for c in CATEGORIES), sum(counts.values())])
     return [
         ("Models by openness category", ("category", "models"), category_rows),
         ("Models by developer", ("developer", *CATEGORIES, "total"), developer_rows),
         ("Models by artifact status", ("artifact", *STATUSES), artifact_rows),
+        ("Links and checks", ("records that", *CATEGORIES, "total"), provenance_rows),
     ]
+
+
+def _links(record: Mapping[str, Any], marker: str) -> bool:
+    links = record.get("links") or []
+    return any(marker in str(link) for link in (links if isinstance(links, list) else [links]))
+
+
+#: What the provenance table counts: hand checks and links to the registries (DESIGN section 3).
+PROVENANCE: tuple[tuple[str, Any], ...] = (
+    ("were checked by hand against primary sources (`checked`)", lambda r: bool(r.get("checked"))),
+    ("name a Hugging Face repo (`huggingface`)", lambda r: bool(r.get("huggingface"))),
+    ("name a Wikidata item (`wikidata`)", lambda r: bool(r.get("wikidata"))),
+    ("link a Model Openness Tool entry", lambda r: _links(r, "lfai/model_openness_tool")),
+    ("link an OSAI-index entry", lambda r: _links(r, "osai-index.eu")),
+)
 
 
 def bundled_tables() -> list[Table]:

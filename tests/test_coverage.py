@@ -26,7 +26,10 @@ def test_counts_of_a_small_set():
         {"id": "b", "developer": "X", "artifacts": {"weights": {"availability": "gated"}}},
         {"id": "c", "developer": "Y"},
     ]
-    [(_, _, by_category), (_, _, by_developer), (_, header, by_artifact)] = tables(
+    records[0].update(checked="2026-11-29", wikidata="Q1",
+                      links=["https://github.com/lfai/model_openness_tool/blob/main/models/A.yml"])
+    records[1]["links"] = "https://osai-index.eu/model/B"
+    [(_, _, by_category), (_, _, by_developer), (_, header, by_artifact), (_, _, provenance)] = tables(
         records, {"a": "open-source", "b": "open-weight"})
     assert dict((row[0], row[1]) for row in by_category) == {
         "open-source": 1, "open-weight": 1, "closed-source": 0, "unclassified": 1, "total": 3}
@@ -35,6 +38,8 @@ def test_counts_of_a_small_set():
     assert dict(zip(header[1:], weights[1:], strict=True)) == {
         "public": 1, "gated": 1, "not-released": 0, "unknown": 0, "not stated": 1}
     assert status(records[0]["artifacts"]["training_data"]) == "not-released"
+    assert [row[1:] for row in provenance] == [[1, 0, 0, 0, 1], [0, 0, 0, 0, 0], [1, 0, 0, 0, 1],
+                                               [1, 0, 0, 0, 1], [0, 1, 0, 0, 1]]
 
 
 def test_cli_csv(tmp_path, capsys):
