@@ -8,13 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cache, lru_cache
 from typing import Any
 
 import pyoxigraph as ox
 
 from kg.perf import gc_paused
 from kg.records import plain as P
-from kg.vocab import AIO
+from kg.records.model import term_key
+from kg.vocab import AIO, ARTIFACTS, AVAILABILITY
 
 KNOWN_AVAILABILITY = {str(AIO.Public), str(AIO.Gated), str(AIO.NotReleased)}
 _WANTED = {
@@ -24,7 +26,7 @@ _WANTED = {
 }
 
 
-@dataclass
+@dataclass(slots=True)  # slots: 100,000 models make about a million of these
 class Claim:
     """One release statement: an artifact's availability and licence, with its evidence."""
 
@@ -43,7 +45,7 @@ class Claim:
         return self.availability in KNOWN_AVAILABILITY
 
 
-@dataclass
+@dataclass(slots=True)
 class ModelFacts:
     """What the records say about one model, with the deciding claim per artifact kind."""
 
@@ -62,7 +64,7 @@ class ModelFacts:
         """Artifact kinds whose claims state different definite availabilities."""
         out = {}
         for kind, claims in self.claims.items():
-            if len({c.availability for c in claims if c.known}) > 1:
+            if len(claims) > 1 and len({c.availability for c in claims if c.known}) > 1:
                 out[kind] = claims
         return out
 
@@ -72,6 +74,34 @@ def deciding_claim(claims: list[Claim]) -> Claim:
     from kg.merge import choose_deciding_claim
 
     return choose_deciding_claim(claims)
+
+
+@cache
+def _artifact_iris() -> dict[str, str]:
+    """Artifact slug -> kind IRI."""
+    return {slug: str(iri) for slug, iri in ARTIFACTS.items()}
+
+
+@cache
+def _availability_iris() -> dict[str, str]:
+    """Availability value -> its IRI."""
+    return {value: str(iri) for value, iri in AVAILABILITY.items()}
+
+
+def _release_of(claim: Claim) -> str:
+    return claim.release
+
+
+def _licences_of_value(value: Any) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
+    """The licence keys of a claim's licence value, and the labels of its free-text licences."""
+    keys: list[str] = []
+    labels: list[tuple[str, str]] = []
+    for node, extra in P.license_nodes(value):
+        key = term_key(node)
+        keys.append(key)
+        if extra:
+            labels.append((key, extra[-1].object.value))
+    return tuple(keys), tuple(labels)
 
 
 def _key(term: Any) -> str:
@@ -152,6 +182,24 @@ def _assemble(models: dict[str, ModelFacts], model_of_release: dict[str, str],
     return models
 
 
+def _texts(value: Any) -> list[str]:
+    """``[text(v) for v in as_list(value)]``, with a short cut for the usual single string."""
+    if value is None:
+        return []
+    if value.__class__ is str:
+        if ";" not in value:
+            stripped = value.strip()
+            return [stripped] if stripped else []
+        return [part.strip() for part in value.split(";") if part.strip()]
+    return [P.text(v) for v in P.as_list(value)]
+
+
+@lru_cache(maxsize=4096)
+def _licences_of_text(value: str) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
+    """``_licences_of_value`` of a licence cell, cached per text (a file uses a few licences many times)."""
+    return _licences_of_value(value)
+
+
 def collect_facts_from_plain(records: Iterable[tuple[int, Mapping[str, Any]]]) -> dict[str, ModelFacts]:
     """The same facts as ``collect_facts(record_to_triples(...))``, straight from plain records.
 
@@ -160,52 +208,156 @@ def collect_facts_from_plain(records: Iterable[tuple[int, Mapping[str, Any]]]) -
     are ``(index, record)`` pairs, the index naming a record without a usable id as ``record_to_triples``
     does.
     """
-    from kg.records.model import term_key
-    from kg.vocab import ARTIFACTS, AVAILABILITY
+    pairs = records if isinstance(records, list) else list(records)
+    with gc_paused():
+        direct = _collect_direct(pairs)
+        return direct if direct is not None else _collect_grouped(pairs)
 
-    artifact_iris = {slug: str(iri) for slug, iri in ARTIFACTS.items()}
-    availability_iris = {value: str(iri) for value, iri in AVAILABILITY.items()}
+
+def _collect_direct(records: list[tuple[int, Mapping[str, Any]]]) -> dict[str, ModelFacts] | None:
+    """Facts built record by record, without grouping statements by subject first (the common case).
+
+    Returns None when two records name the same model or two claims of a record the same release node:
+    their statements then merge as in RDF, which ``_collect_grouped`` does.
+    """
+    from kg.vocab import MODEL
+
+    model_base = str(MODEL)
+    id_safe = P._ID_SAFE.match
+    named_node = ox.NamedNode
+    artifact_iris, availability_iris = _artifact_iris(), _availability_iris()
+    models: dict[str, ModelFacts] = {}
+    labels: dict[str, str] = {}
+    texts, text, claims_of = _texts, P.text, P.claims_of
+    for index, record in records:
+        get = record.get
+        rid = get("id")
+        s = text(rid) if rid is not None else ""
+        if s and id_safe(s):
+            m = named_node(model_base + s).value  # validates the IRI as ``model_node`` does
+            named = True
+        else:
+            m = f"_:record{index}"
+            named = False
+        if m in models:
+            return None
+        names, developers = texts(get("name")), texts(get("developer"))
+        as_of = texts(value) if (value := get("as_of")) is not None else None
+        checked = texts(value) if (value := get("checked")) is not None else None
+        facts = ModelFacts(
+            iri=m, id=text(rid) if rid not in (None, "") else "", sources=texts(get("source")),
+            as_of=as_of[0] if as_of else None, checked=checked[0] if checked else None, labels=labels,
+        )
+        facts.name = names[0] if names else facts.id
+        facts.developer = developers[0] if developers else ""
+        models[m] = facts
+        artifacts = get("artifacts") or {}
+        if not isinstance(artifacts, Mapping) or not artifacts:
+            continue
+        by_kind = facts.claims
+        releases: set[str] | None = None
+        for slug, entry in artifacts.items():
+            slug = slug.strip() if slug.__class__ is str else text(slug)
+            kind = artifact_iris.get(slug)
+            entries = [entry] if entry.__class__ is dict else claims_of(entry)
+            if kind is None or len(entries) > 1:
+                releases = set() if releases is None else releases  # release nodes may collide: check
+                kind = kind or slug
+            for n, claim in enumerate(entries, start=1):
+                if named and n == 1 and slug in artifact_iris:
+                    release = f"{m}#{slug}"
+                else:
+                    model = named_node(m) if named else ox.BlankNode(m[2:])
+                    release = term_key(P.release_node(model, slug, n))
+                if releases is not None:
+                    if release in releases:
+                        return None
+                    releases.add(release)
+                cget = claim.get
+                availability = cget("availability")
+                if availability.__class__ is str and availability:
+                    value = availability.strip()
+                    availability = availability_iris.get(value, value)
+                elif availability not in (None, ""):
+                    value = text(availability)
+                    availability = availability_iris.get(value, value)
+                else:
+                    availability = None
+                licence = cget("license")
+                if licence is None:
+                    licences: list[str] = []
+                else:
+                    if licence.__class__ is str:
+                        keys, named_labels = _licences_of_text(licence)
+                    else:
+                        keys, named_labels = _licences_of_value(licence)
+                    licences = list(keys)
+                    for key, label in named_labels:
+                        labels[key] = label
+                sources = texts(value) if (value := cget("source")) is not None else []
+                urls = texts(value) if (value := cget("url")) is not None else []
+                claim_as_of = texts(value) if (value := cget("as_of")) is not None else None
+                claim_checked = texts(value) if (value := cget("checked")) is not None else None
+                c = Claim(release, kind, availability, licences, sources, urls,
+                          claim_as_of[0] if claim_as_of else None, claim_checked[0] if claim_checked else None)
+                same = by_kind.get(kind)
+                if same is None:
+                    by_kind[kind] = [c]
+                else:
+                    same.append(c)
+        deciding = facts.deciding
+        for kind, claims in by_kind.items():
+            if len(claims) == 1:
+                deciding[kind] = claims[0]
+            else:
+                claims.sort(key=_release_of)
+                deciding[kind] = deciding_claim(claims)
+    return models
+
+
+def _collect_grouped(records: Iterable[tuple[int, Mapping[str, Any]]]) -> dict[str, ModelFacts]:
+    """Plain records' statements grouped by subject, then assembled: the general case, where records merge."""
+    artifact_iris, availability_iris = _artifact_iris(), _availability_iris()
     models: dict[str, ModelFacts] = {}
     model_of_release: dict[str, str] = {}
     props: dict[str, dict[str, list[str]]] = {}
     labels: dict[str, str] = {}
     as_list, text = P.as_list, P.text
-    with gc_paused():
-        for index, record in records:
-            model = P.model_node(record.get("id"), f"record{index}")
-            m = term_key(model)
-            if m not in models:
-                models[m] = ModelFacts(iri=m)
-            mp = props.setdefault(m, {})
-            if record.get("id") not in (None, ""):
-                mp.setdefault(P.P_ID.value, []).append(text(record["id"]))
-            for key, predicate in (("name", P.P_NAME), ("developer", P.P_DEVELOPER), ("source", P.P_SOURCE),
-                                   ("as_of", P.P_AS_OF), ("checked", P.P_CHECKED)):
-                values = as_list(record.get(key))
-                if values:
-                    mp.setdefault(predicate.value, []).extend(text(v) for v in values)
-            artifacts = record.get("artifacts") or {}
-            if not isinstance(artifacts, Mapping):
-                continue
-            for slug, entry in artifacts.items():
-                slug = text(slug)
-                for n, claim in enumerate(P.claims_of(entry), start=1):
-                    r = term_key(P.release_node(model, slug, n))
-                    model_of_release[r] = m
-                    rp = props.setdefault(r, {})
-                    rp.setdefault(P.P_ARTIFACT.value, []).append(artifact_iris.get(slug, slug))
-                    availability = claim.get("availability")
-                    if availability not in (None, ""):
-                        value = text(availability)
-                        rp.setdefault(P.P_AVAILABILITY.value, []).append(availability_iris.get(value, value))
-                    for node, extra in P.license_nodes(claim.get("license")):
-                        key = term_key(node)
-                        rp.setdefault(P.P_LICENSE.value, []).append(key)
-                        if extra:
-                            labels[key] = extra[-1].object.value
-                    for key, predicate in (("url", P.P_URL), ("source", P.P_SOURCE), ("as_of", P.P_AS_OF),
-                                           ("checked", P.P_CHECKED)):
-                        values = as_list(claim.get(key))
-                        if values:
-                            rp.setdefault(predicate.value, []).extend(text(v) for v in values)
-        return _assemble(models, model_of_release, props, labels)
+    for index, record in records:
+        model = P.model_node(record.get("id"), f"record{index}")
+        m = term_key(model)
+        if m not in models:
+            models[m] = ModelFacts(iri=m)
+        mp = props.setdefault(m, {})
+        if record.get("id") not in (None, ""):
+            mp.setdefault(P.P_ID.value, []).append(text(record["id"]))
+        for key, predicate in (("name", P.P_NAME), ("developer", P.P_DEVELOPER), ("source", P.P_SOURCE),
+                               ("as_of", P.P_AS_OF), ("checked", P.P_CHECKED)):
+            values = as_list(record.get(key))
+            if values:
+                mp.setdefault(predicate.value, []).extend(text(v) for v in values)
+        artifacts = record.get("artifacts") or {}
+        if not isinstance(artifacts, Mapping):
+            continue
+        for slug, entry in artifacts.items():
+            slug = text(slug)
+            for n, claim in enumerate(P.claims_of(entry), start=1):
+                r = term_key(P.release_node(model, slug, n))
+                model_of_release[r] = m
+                rp = props.setdefault(r, {})
+                rp.setdefault(P.P_ARTIFACT.value, []).append(artifact_iris.get(slug, slug))
+                availability = claim.get("availability")
+                if availability not in (None, ""):
+                    value = text(availability)
+                    rp.setdefault(P.P_AVAILABILITY.value, []).append(availability_iris.get(value, value))
+                for node, extra in P.license_nodes(claim.get("license")):
+                    key = term_key(node)
+                    rp.setdefault(P.P_LICENSE.value, []).append(key)
+                    if extra:
+                        labels[key] = extra[-1].object.value
+                for key, predicate in (("url", P.P_URL), ("source", P.P_SOURCE), ("as_of", P.P_AS_OF),
+                                       ("checked", P.P_CHECKED)):
+                    values = as_list(claim.get(key))
+                    if values:
+                        rp.setdefault(predicate.value, []).extend(text(v) for v in values)
+    return _assemble(models, model_of_release, props, labels)
