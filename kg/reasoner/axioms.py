@@ -10,9 +10,10 @@ exactly the open-world entailments.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 import rdflib
 from rdflib import OWL, RDF, RDFS, URIRef
@@ -25,6 +26,72 @@ from kg.vocab import AIO, CATEGORIES, DIMENSIONS, MOF_CLASSES
 DCT_LICENSE = URIRef("http://purl.org/dc/terms/license")
 #: A predicate over a model (ModelFacts) or one of its claims (Claim).
 Predicate = Callable[[object], bool]
+#: A test over a model's deciding claims (artifact kind IRI -> Claim).
+ModelTest = Callable[[Mapping[str, Claim]], bool]
+#: A test over one claim.
+ClaimTest = Callable[[Claim], bool]
+
+
+def always(_: object) -> bool:
+    """The test of a class every individual of its level is in (``aio:AIModel`` for models)."""
+    return True
+
+
+def never(_: object) -> bool:
+    """The test of a class no individual of its level is in (a claim restriction, for a model)."""
+    return False
+
+
+def all_of(parts: list[Callable[[Any], bool]]) -> Callable[[Any], bool]:
+    """The conjunction of tests, as one closure (``always`` parts dropped, ``never`` absorbing)."""
+    parts = [p for p in parts if p is not always]
+    if any(p is never for p in parts):
+        return never
+    if not parts:
+        return always
+    if len(parts) == 1:
+        return parts[0]
+    if len(parts) == 2:
+        a, b = parts
+        return lambda x: a(x) and b(x)
+    if len(parts) == 3:
+        a, b, c = parts
+        return lambda x: a(x) and b(x) and c(x)
+    members = tuple(parts)
+
+    def conjunction(x: Any) -> bool:
+        for part in members:  # noqa: SIM110 - a plain loop is about twice as fast as all() here
+            if not part(x):
+                return False
+        return True
+
+    return conjunction
+
+
+def any_of(parts: list[Callable[[Any], bool]]) -> Callable[[Any], bool]:
+    """The disjunction of tests, as one closure (``never`` parts dropped, ``always`` absorbing)."""
+    parts = [p for p in parts if p is not never]
+    if any(p is always for p in parts):
+        return always
+    if not parts:
+        return never
+    if len(parts) == 1:
+        return parts[0]
+    if len(parts) == 2:
+        a, b = parts
+        return lambda x: a(x) or b(x)
+    if len(parts) == 3:
+        a, b, c = parts
+        return lambda x: a(x) or b(x) or c(x)
+    members = tuple(parts)
+
+    def disjunction(x: Any) -> bool:
+        for part in members:  # noqa: SIM110 - as above
+            if part(x):
+                return True
+        return False
+
+    return disjunction
 
 
 class UnsupportedAxiomError(ValueError):
@@ -33,10 +100,10 @@ class UnsupportedAxiomError(ValueError):
 
 @dataclass
 class Compiled:
-    """The compiled rule path: category and MOF class predicates and the dimension values per category."""
+    """The compiled rule path: category and MOF class tests (over ``ModelFacts.deciding``) and dimension values."""
 
-    categories: dict[str, Predicate]
-    mof_classes: dict[str, Predicate]
+    categories: dict[str, ModelTest]
+    mof_classes: dict[str, ModelTest]
     dimensions: dict[str, dict[str, str]]
     expressions: dict[str, Node]
 
@@ -87,77 +154,106 @@ class Compiler:
         raise UnsupportedAxiomError(f"{cls} has no owl:equivalentClass definition")
 
     def compile(self, expr: Node) -> Predicate:
-        """A predicate for the class expression ``expr``."""
+        """A predicate for the class expression ``expr`` over a model (ModelFacts) or a claim (Claim)."""
+        model, claim = self.model_test(expr), self.claim_test(expr)
+
+        def predicate(x: object) -> bool:
+            if isinstance(x, ModelFacts):
+                return model(x.deciding)
+            return isinstance(x, Claim) and claim(x)
+
+        return predicate
+
+    def model_test(self, expr: Node) -> ModelTest:
+        """A test of ``expr`` over a model's deciding claims (artifact kind -> Claim), as one flat closure.
+
+        Each restriction ``hasRelease some F`` where F requires ``aio:artifact owl:hasValue K`` looks at the
+        one deciding claim of kind K only, since a model has exactly one per kind.
+        """
         g = self.g
         if isinstance(expr, URIRef):
             if expr == AIO.AIModel:
-                return lambda x: isinstance(x, ModelFacts)
+                return always
             if expr == AIO.ArtifactRelease:
-                return lambda x: isinstance(x, Claim)
-            return self.compile(self.definition(expr))
+                return never
+            return self.model_test(self.definition(expr))
         inter = g.value(expr, OWL.intersectionOf)
         if inter is not None:
-            parts = tuple(self.compile(e) for e in Collection(g, inter))
-
-            def conjunction(x: object) -> bool:
-                for part in parts:  # noqa: SIM110 - a plain loop is about twice as fast as all() here
-                    if not part(x):
-                        return False
-                return True
-
-            return conjunction
+            return all_of([self.model_test(e) for e in Collection(g, inter)])
         union = g.value(expr, OWL.unionOf)
         if union is not None:
-            alternatives = tuple(self.compile(e) for e in Collection(g, union))
+            return any_of([self.model_test(e) for e in Collection(g, union)])
+        prop = g.value(expr, OWL.onProperty)
+        filler = g.value(expr, OWL.someValuesFrom)
+        if prop == AIO.hasRelease and filler is not None:
+            kind = self.required_kind(filler)
+            inner = self.claim_test(filler, kind)
+            if inner is never:
+                return never
+            if kind is not None:
+                if inner is always:
+                    return lambda d: kind in d
+                return lambda d: (c := d.get(kind)) is not None and inner(c)
+            return lambda d: any(inner(c) for c in d.values())
+        self.claim_test(expr)  # a restriction on claims (or an unsupported one, which raises)
+        return never
 
-            def disjunction(x: object) -> bool:
-                for alternative in alternatives:  # noqa: SIM110 - as above
-                    if alternative(x):
-                        return True
-                return False
-
-            return disjunction
+    def claim_test(self, expr: Node, kind: str | None = None) -> ClaimTest:
+        """A test of ``expr`` over one claim; ``kind``, when given, is the artifact kind the claim is known to have."""
+        g = self.g
+        if isinstance(expr, URIRef):
+            if expr == AIO.AIModel:
+                return never
+            if expr == AIO.ArtifactRelease:
+                return always
+            return self.claim_test(self.definition(expr), kind)
+        inter = g.value(expr, OWL.intersectionOf)
+        if inter is not None:
+            return all_of([self.claim_test(e, kind) for e in Collection(g, inter)])
+        union = g.value(expr, OWL.unionOf)
+        if union is not None:
+            return any_of([self.claim_test(e, kind) for e in Collection(g, union)])
         prop = g.value(expr, OWL.onProperty)
         if prop is None:
             raise UnsupportedAxiomError(f"unsupported class expression {expr!r}")
         value = g.value(expr, OWL.hasValue)
         filler = g.value(expr, OWL.someValuesFrom)
         if prop == AIO.hasRelease and filler is not None:
-            inner = self.compile(filler)
-            kind = self.required_kind(filler)
-            if kind is not None:
-                # the filler requires ``aio:artifact owl:hasValue kind``, and a model has one deciding claim
-                # per kind: only that claim can satisfy it (same result, without scanning every claim)
-                return lambda m: isinstance(m, ModelFacts) and (c := m.deciding.get(kind)) is not None and inner(c)
-            return lambda m: isinstance(m, ModelFacts) and any(inner(c) for c in m.deciding.values())
+            self.model_test(expr)  # a restriction on models: no claim has releases
+            return never
         if prop == AIO.artifact and value is not None:
             v = str(value)
-            return lambda c: isinstance(c, Claim) and c.kind == v
+            if kind is not None:
+                return always if v == kind else never
+            return lambda c: c.kind == v
         if prop == AIO.availability:
             if value is not None:
                 v = str(value)
-                return lambda c: isinstance(c, Claim) and c.availability == v
+                return lambda c: c.availability == v
             if filler is not None:
-                members = {str(m) for m in self.one_of(filler)}
+                members = frozenset(str(m) for m in self.one_of(filler))
                 if not members:
                     raise UnsupportedAxiomError(f"availability filler {filler} is not an enumeration")
-                return lambda c: isinstance(c, Claim) and c.availability in members
+                return lambda c: c.availability in members
         if prop == DCT_LICENSE and filler is not None:
-            cls = filler
-            cache: dict[str, bool] = {}
-
-            def licensed(c: object) -> bool:
-                if not isinstance(c, Claim):
-                    return False
-                for lic in c.licences:
-                    if lic not in cache:
-                        cache[lic] = not lic.startswith("_:") and self.is_instance(lic, cls)
-                    if cache[lic]:
-                        return True
-                return False
-
-            return licensed
+            return self.licensed(filler)
         raise UnsupportedAxiomError(f"unsupported restriction on {prop}")
+
+    def licensed(self, cls: Node) -> ClaimTest:
+        """Whether a claim has a licence the ontology types as ``cls`` (free-text licences never are)."""
+        cache: dict[str, bool] = {}
+        is_instance = self.is_instance
+
+        def test(c: Claim) -> bool:
+            for lic in c.licences:
+                ok = cache.get(lic)
+                if ok is None:
+                    ok = cache[lic] = not lic.startswith("_:") and is_instance(lic, cls)
+                if ok:
+                    return True
+            return False
+
+        return test
 
     def required_kind(self, expr: Node) -> str | None:
         """The artifact kind a release expression requires (a conjunct ``aio:artifact owl:hasValue K``)."""
@@ -183,12 +279,12 @@ class Compiler:
         return out
 
 
-def compile_ontology(graph: rdflib.Graph) -> Compiled:
-    """Compile every category and MOF class of ``graph``."""
-    c = Compiler(graph)
+def compile_ontology(graph: rdflib.Graph, compiler: Compiler | None = None) -> Compiled:
+    """Compile every category and MOF class of ``graph`` into tests over a model's deciding claims."""
+    c = compiler or Compiler(graph)
     return Compiled(
-        categories={str(cls): c.compile(cls) for cls in CATEGORIES},
-        mof_classes={str(cls): c.compile(cls) for cls in MOF_CLASSES},
+        categories={str(cls): c.model_test(cls) for cls in CATEGORIES},
+        mof_classes={str(cls): c.model_test(cls) for cls in MOF_CLASSES},
         dimensions={str(cls): c.dimension_values(cls) for cls in CATEGORIES},
         expressions={str(cls): c.definition(cls) for cls in [*CATEGORIES, *MOF_CLASSES]},
     )

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import asdict, dataclass, field
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 import pyoxigraph as ox
@@ -15,12 +15,14 @@ from rdflib.term import Node, URIRef
 from kg.ontology import ontology_graph
 from kg.perf import gc_paused
 from kg.reasoner import explain
-from kg.reasoner.axioms import Compiled, Compiler, compile_ontology
+from kg.reasoner.axioms import Compiled, Compiler, ModelTest, UnsupportedAxiomError, always, compile_ontology
 from kg.reasoner.facts import ModelFacts, collect_facts, collect_facts_from_plain
 from kg.records.model import RecordSet
 from kg.vocab import AIO, CATEGORIES, DIMENSIONS, INFERRED_GRAPH, MOF_CLASSES, local_name
 
 _MOF_ORDER = [str(AIO.MOFClassIII), str(AIO.MOFClassII), str(AIO.MOFClassI)]
+#: A model's MOF class -> the class above it, whose missing requirements the reasons name.
+_NEXT_MOF = {"III": _MOF_ORDER[1], "II": _MOF_ORDER[2]}
 
 
 @dataclass
@@ -38,10 +40,12 @@ class Classification:
     deciding: dict[str, str] = field(default_factory=dict)
 
     def as_json(self) -> dict[str, Any]:
-        """The object ``classify --format json`` prints (DESIGN section 5)."""
-        d = asdict(self)
-        d.pop("deciding")
-        return d
+        """The object ``classify --format json`` prints (DESIGN section 5), built by hand: ``asdict`` deep-copies."""
+        return {
+            "id": self.id, "iri": self.iri, "name": self.name, "category": self.category,
+            "mof_class": self.mof_class, "dimensions": dict(self.dimensions), "reasons": list(self.reasons),
+            "conflicts": list(self.conflicts),
+        }
 
 
 class RulePath:
@@ -50,59 +54,120 @@ class RulePath:
     def __init__(self, graph: rdflib.Graph):
         self.graph = graph
         self.compiler = Compiler(graph)
-        self.compiled: Compiled = compile_ontology(graph)
-        self._requirements: dict[str, list[tuple[Callable[[object], bool], list[str]]]] = {}
+        self.compiled: Compiled = compile_ontology(graph, self.compiler)
+        self._requirements: dict[str, list[tuple[ModelTest, list[str]]]] = {}
         #: category -> its dimension values as local names, in the seed's order
         self._dimensions = {
             cat: {local_name(str(p)): local_name(values[str(p)]) for p in DIMENSIONS if str(p) in values}
             for cat, values in self.compiled.dimensions.items()
         }
+        self._categories = list(self.compiled.categories.items())
+        self._category_names = {iri: CATEGORIES[URIRef(iri)] for iri in self.compiled.categories}
+        self._mof_names = {iri: MOF_CLASSES[URIRef(iri)] for iri in _MOF_ORDER}
+        self._mof_plan = self._plan_mof()
+
+    def _plan_mof(self) -> list[tuple[str, list[str], list[ModelTest], list[tuple[ModelTest, list[str]]]]]:
+        """Per MOF class, in an order where each comes after the MOF classes its definition names: those
+        classes, its other named conjuncts (as tests) and its requirements (the rest, with their kinds)."""
+        plan: dict[str, tuple[str, list[str], list[ModelTest], list[tuple[ModelTest, list[str]]]]] = {}
+
+        def visit(iri: str, path: tuple[str, ...] = ()) -> None:
+            if iri in plan:
+                return
+            if iri in path:
+                raise UnsupportedAxiomError(f"MOF class {iri} is defined through itself")
+            parts = self.conjuncts(iri)
+            named = [str(p) for p in parts if isinstance(p, URIRef)]
+            deps = [n for n in named if n in self.compiled.mof_classes]
+            for dep in deps:
+                visit(dep, (*path, iri))
+            tests = [t for n in named if n not in deps and (t := self.compiler.model_test(URIRef(n))) is not always]
+            plan[iri] = (iri, deps, tests, self.requirements(iri))
+
+        for iri in self.compiled.mof_classes:
+            visit(iri)
+        return list(plan.values())
+
+    def conjuncts(self, cls_iri: str) -> list[Node]:
+        """The conjuncts of a class definition (the definition itself when it is no intersection)."""
+        g = self.graph
+        expr = self.compiled.expressions[cls_iri]
+        inter = g.value(expr, OWL.intersectionOf)
+        return list(Collection(g, inter)) if inter is not None else [expr]
 
     def classify(self, facts: ModelFacts) -> Classification:
         """Classify one model from its deciding claims."""
-        c = self.compiled
-        matched = [iri for iri, pred in c.categories.items() if pred(facts)]
+        d = facts.deciding
+        matched = [iri for iri, test in self._categories if test(d)]
         category_iri = matched[0] if len(matched) == 1 else None
-        category = CATEGORIES[URIRef(category_iri)] if category_iri else "unclassified"
+        category = self._category_names[category_iri] if category_iri else "unclassified"
         dims = dict(self._dimensions.get(category_iri or "", {}))
+        # MOF classes in definition order, each class's requirements evaluated once, and only where the
+        # classes it builds on hold; what failed is kept for the reason ("the next class lacks ...")
+        holds: dict[str, bool] = {}
+        failures: dict[str, list[list[str]]] = {}
+        for iri, deps, tests, requirements in self._mof_plan:
+            ok = True
+            for dep in deps:
+                if not holds[dep]:
+                    ok = False
+                    break
+            if ok:
+                for test in tests:
+                    if not test(d):
+                        ok = False
+                        break
+            if ok:
+                failed = [kinds for test, kinds in requirements if not test(d)]
+                failures[iri] = failed
+                ok = not failed
+            holds[iri] = ok
         mof = None
         for iri in _MOF_ORDER:
-            if c.mof_classes[iri](facts):
-                mof = MOF_CLASSES[URIRef(iri)]
+            if holds[iri]:
+                mof = self._mof_names[iri]
         reasons = [explain.category_reason(category, facts)]
         if len(matched) > 1:
-            reasons.append("inconsistent: the claims satisfy " + " and ".join(CATEGORIES[URIRef(m)] for m in matched))
+            reasons.append("inconsistent: the claims satisfy "
+                           + " and ".join(self._category_names[m] for m in matched))
         if dims:
             reasons.append(f"dimensions: the values the ontology gives every {category} model")
-        next_cls = _MOF_ORDER[0] if mof is None else {"III": _MOF_ORDER[1], "II": _MOF_ORDER[2]}.get(mof)
-        missing = self.missing(next_cls, facts) if next_cls else []
+        next_cls = _MOF_ORDER[0] if mof is None else _NEXT_MOF.get(mof)
+        if next_cls is None:
+            missing = []
+        else:
+            failed_kinds = failures.get(next_cls)
+            if failed_kinds is None:
+                failed_kinds = [kinds for test, kinds in self.requirements(next_cls) if not test(d)]
+            missing = self.missing_text(failed_kinds, facts)
         reasons.append(explain.mof_reason(mof, missing))
         conflicts = explain.conflict_reasons(facts)
         reasons.extend(conflicts)
         return Classification(
-            id=facts.id or local_name(facts.iri), iri=facts.iri, name=facts.name or facts.id,
-            category=category, mof_class=mof, dimensions=dims, reasons=reasons, conflicts=conflicts,
-            deciding={k: claim.release for k, claim in facts.deciding.items()},
+            facts.id or local_name(facts.iri), facts.iri, facts.name or facts.id, category, mof, dims, reasons,
+            conflicts, {k: claim.release for k, claim in d.items()},
         )
 
-    def requirements(self, cls_iri: str) -> list[tuple[Callable[[object], bool], list[str]]]:
-        """The conjuncts of a MOF class other than named classes: each a predicate and the kinds it names."""
+    def requirements(self, cls_iri: str) -> list[tuple[ModelTest, list[str]]]:
+        """The conjuncts of a MOF class other than named classes: each a test and the kinds it names."""
         if cls_iri not in self._requirements:
-            g = self.graph
-            expr = self.compiled.expressions[cls_iri]
             self._requirements[cls_iri] = [
-                (self.compiler.compile(part), artifact_kinds(g, part))
-                for part in Collection(g, g.value(expr, OWL.intersectionOf))
+                (self.compiler.model_test(part), artifact_kinds(self.graph, part))
+                for part in self.conjuncts(cls_iri)
                 if not isinstance(part, URIRef)  # AIModel, or the class below (cumulative)
             ]
         return self._requirements[cls_iri]
 
     def missing(self, cls_iri: str, facts: ModelFacts) -> list[str]:
         """The required components of ``cls_iri`` that the model does not meet, and why."""
+        d = facts.deciding
+        return self.missing_text([kinds for test, kinds in self.requirements(cls_iri) if not test(d)], facts)
+
+    @staticmethod
+    def missing_text(failed: list[list[str]], facts: ModelFacts) -> list[str]:
+        """``training code (not released)`` for each kind named by a failed requirement."""
         out: list[str] = []
-        for holds, kinds in self.requirements(cls_iri):
-            if holds(facts):
-                continue
+        for kinds in failed:
             for kind in kinds:
                 claim = facts.deciding.get(kind)
                 if claim is None or claim.availability is None:
