@@ -8,7 +8,9 @@ from __future__ import annotations
 import argparse
 import csv
 import json
-from typing import TextIO
+from collections.abc import Callable
+from json.encoder import encode_basestring as _string  # the C encoder where there is one
+from typing import Any, TextIO
 
 NAME = "classify"
 HELP = "category, MOF class and ten dimensions per model, with the reasons"
@@ -38,8 +40,76 @@ def run(args: argparse.Namespace) -> int:
 
 def write_json(results: list, out: TextIO, explain: bool) -> None:
     """DESIGN section 5: a JSON array of objects with id, name, category, mof_class, dimensions, reasons."""
-    json.dump([r.as_json() for r in results], out, indent=2, ensure_ascii=False)
+    dump_json([r.as_json() for r in results], out)
     out.write("\n")
+
+
+def dump_json(value: Any, out: TextIO) -> None:
+    """The text of ``json.dump(value, out, indent=2, ensure_ascii=False)``, several times faster.
+
+    ``json`` uses its C encoder only without ``indent``; with it, its pure-Python one takes longer than
+    classifying. This encodes each string with the C string encoder and writes the layout itself.
+    """
+    chunks: list[str] = []
+    _encode(value, "\n", chunks.append)
+    for start in range(0, len(chunks), 65536):
+        out.write("".join(chunks[start:start + 65536]))
+
+
+def _encode(value: Any, newline: str, emit: Callable[[str], None]) -> None:
+    """Emit ``value`` as ``json.dump`` with ``indent=2`` would; ``newline`` is a newline and the current indent."""
+    if value.__class__ is str:
+        emit(_string(value))
+    elif value is None:
+        emit("null")
+    elif value is True:
+        emit("true")
+    elif value is False:
+        emit("false")
+    elif isinstance(value, int):
+        emit(int.__repr__(value))
+    elif isinstance(value, float):
+        emit(json.dumps(value))
+    elif isinstance(value, str):
+        emit(_string(value))
+    elif isinstance(value, (list, tuple)):
+        if not value:
+            emit("[]")
+            return
+        inner = newline + "  "
+        if all(item.__class__ is str for item in value):
+            emit("[" + inner + ("," + inner).join(map(_string, value)) + newline + "]")
+            return
+        emit("[" + inner)
+        for n, item in enumerate(value):
+            if n:
+                emit("," + inner)
+            _encode(item, inner, emit)
+        emit(newline + "]")
+    elif isinstance(value, dict):
+        if not value:
+            emit("{}")
+            return
+        inner = newline + "  "
+        emit("{" + inner)
+        for n, (key, item) in enumerate(value.items()):
+            emit(("," + inner if n else "") + _string(_key(key)) + ": ")
+            if item.__class__ is str:
+                emit(_string(item))
+            else:
+                _encode(item, inner, emit)
+        emit(newline + "}")
+    else:
+        raise TypeError(f"Object of type {value.__class__.__name__} is not JSON serializable")
+
+
+def _key(key: Any) -> str:
+    """A dict key as ``json`` writes it."""
+    if isinstance(key, str):
+        return key
+    if key is True or key is False or key is None or isinstance(key, (int, float)):
+        return json.dumps(key)
+    raise TypeError(f"keys must be str, int, float, bool or None, not {key.__class__.__name__}")
 
 
 def write_csv(results: list, out: TextIO, explain: bool) -> None:
