@@ -202,8 +202,15 @@ def artifact_kinds(g: rdflib.Graph, expr: Node) -> list[str]:
 
 
 def _licences(models: Mapping[str, ModelFacts]) -> set[URIRef]:
-    return {URIRef(lic) for m in models.values() for cs in m.claims.values() for c in cs for lic in c.licences
-            if not lic.startswith("_:")}
+    """The licence IRIs the claims name (distinct strings first: a URIRef costs more than a set lookup)."""
+    names: set[str] = set()
+    add = names.update
+    for m in models.values():
+        for claims in m.claims.values():
+            for c in claims:
+                if c.licences:
+                    add(c.licences)
+    return {URIRef(lic) for lic in names if not lic.startswith("_:")}
 
 
 def classify_facts(models: Mapping[str, ModelFacts]) -> list[Classification]:
