@@ -95,6 +95,9 @@ ALIASES: dict[str, str] = {
     "agpl-3.0": "AGPL-3.0-only",
     "gfdl": "GFDL-1.3-only",
     "gemma-terms": "gemma",
+    # as the Model Openness Tool writes arXiv's default licence
+    "arxiv.org perpetual, non-exclusive license 1.0": "arxiv-nonexclusive-1.0",
+    "arxiv.org perpetual non-exclusive license 1.0": "arxiv-nonexclusive-1.0",
     "gemma-terms-of-use": "gemma",
     "llama-2": "llama2",
     "llama-3": "llama3",
