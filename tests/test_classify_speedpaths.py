@@ -47,6 +47,8 @@ ODD = [
     {"id": "z", "artifacts": {}},
     {"id": "w", "artifacts": {"weights": [{"availability": "public"}, {"availability": "gated"}],
                               "weights-2": "public"}},  # the second weights claim and "weights-2" share a node
+    {"id": "v", "artifacts": {"weights": {"availability": "public"}, " weights": {"availability": "gated"}}},
+    {"artifacts": {"training_data": "public", "training-data": "not-released"}},  # one blank node
 ]
 
 
@@ -72,7 +74,7 @@ def test_merging_records_go_the_grouping_way():
     same_id = [(0, {"id": "a", "artifacts": {"weights": "public"}}),
                (1, {"id": "a", "developer": "D", "artifacts": {"weights": "not-released"}})]
     same_index = [(0, {"name": "first file"}), (0, {"name": "second file", "artifacts": {"api": "public"}})]
-    for pairs in (same_id, same_index, [(5, ODD[-1])]):
+    for pairs in (same_id, same_index, *([(n, ODD[n])] for n in range(len(ODD) - 3, len(ODD)))):
         assert _collect_direct(pairs) is None
         assert_same(pairs)
 

@@ -200,6 +200,40 @@ def _licences_of_text(value: str) -> tuple[tuple[str, ...], tuple[tuple[str, str
     return _licences_of_value(value)
 
 
+def _availability(value: Any) -> str | None:
+    """A claim's availability as the collectors store it: the IRI of a known value, else the text; None if empty."""
+    if value in (None, ""):
+        return None
+    value = P.text(value)
+    return _availability_iris().get(value, value)
+
+
+def _licence_keys(value: Any, labels: dict[str, str], cache: dict[str, tuple[str, ...]]) -> list[str]:
+    """The licence keys of a claim's licence value, noting free-text licences' labels in ``labels``."""
+    if value.__class__ is str:
+        keys, named = _licences_of_text(value)
+        cache[value] = keys
+    else:
+        keys, named = _licences_of_value(value)
+    for key, label in named:
+        labels[key] = label
+    return list(keys)
+
+
+def _claim(release: str, kind: str, claim: Mapping[str, Any], labels: dict[str, str],
+           licence_cache: dict[str, tuple[str, ...]]) -> Claim:
+    """One claim of a plain record (any shape ``claims_of`` gives)."""
+    licence = claim.get("license")
+    first_as_of = _texts(claim.get("as_of"))
+    first_checked = _texts(claim.get("checked"))
+    return Claim(
+        release, kind, _availability(claim.get("availability")),
+        [] if licence is None else _licence_keys(licence, labels, licence_cache),
+        _texts(claim.get("source")), _texts(claim.get("url")),
+        first_as_of[0] if first_as_of else None, first_checked[0] if first_checked else None,
+    )
+
+
 def collect_facts_from_plain(records: Iterable[tuple[int, Mapping[str, Any]]]) -> dict[str, ModelFacts]:
     """The same facts as ``collect_facts(record_to_triples(...))``, straight from plain records.
 
@@ -228,6 +262,8 @@ def _collect_direct(records: list[tuple[int, Mapping[str, Any]]]) -> dict[str, M
     artifact_iris, availability_iris = _artifact_iris(), _availability_iris()
     models: dict[str, ModelFacts] = {}
     labels: dict[str, str] = {}
+    #: licence cell -> its licence keys (the labels of free-text ones are in ``labels`` once seen)
+    licence_cache: dict[str, tuple[str, ...]] = {}
     texts, text, claims_of = _texts, P.text, P.claims_of
     for index, record in records:
         get = record.get
@@ -259,10 +295,50 @@ def _collect_direct(records: list[tuple[int, Mapping[str, Any]]]) -> dict[str, M
         for slug, entry in artifacts.items():
             slug = slug.strip() if slug.__class__ is str else text(slug)
             kind = artifact_iris.get(slug)
-            entries = [entry] if entry.__class__ is dict else claims_of(entry)
-            if kind is None or len(entries) > 1:
+            if kind in by_kind:  # two keys for one artifact (" weights" and "weights"): their claims merge
+                return None
+            if named and kind is not None and entry.__class__ is dict:
+                # the usual entry (one claim about a known artifact, as every CSV cell gives), inlined
+                cget = entry.get
+                availability = cget("availability")
+                if availability.__class__ is str:
+                    value = availability_iris.get(availability)
+                    availability = value if value is not None else _availability(availability)
+                elif availability is not None:
+                    availability = _availability(availability)
+                licence = cget("license")
+                if licence is None:
+                    licences: list[str] = []
+                elif licence.__class__ is str and (known := licence_cache.get(licence)) is not None:
+                    licences = list(known)
+                else:
+                    licences = _licence_keys(licence, labels, licence_cache)
+                value = cget("url")
+                if value is None:
+                    urls = []
+                elif value.__class__ is str and ";" not in value:
+                    value = value.strip()
+                    urls = [value] if value else []
+                else:
+                    urls = texts(value)
+                sources = texts(value) if (value := cget("source")) is not None else []
+                claim_as_of = texts(value) if (value := cget("as_of")) is not None else None
+                claim_checked = texts(value) if (value := cget("checked")) is not None else None
+                c = Claim(f"{m}#{slug}", kind, availability, licences, sources, urls,
+                          claim_as_of[0] if claim_as_of else None, claim_checked[0] if claim_checked else None)
+                same = by_kind.get(kind)
+                if same is None:
+                    by_kind[kind] = [c]
+                else:
+                    same.append(c)
+                continue
+            entries = claims_of(entry)
+            if kind is None or len(entries) > 1 or not named:
                 releases = set() if releases is None else releases  # release nodes may collide: check
-                kind = kind or slug
+                if kind is None:
+                    kind = slug
+                    if kind in by_kind:
+                        return None
             for n, claim in enumerate(entries, start=1):
                 if named and n == 1 and slug in artifact_iris:
                     release = f"{m}#{slug}"
@@ -273,33 +349,7 @@ def _collect_direct(records: list[tuple[int, Mapping[str, Any]]]) -> dict[str, M
                     if release in releases:
                         return None
                     releases.add(release)
-                cget = claim.get
-                availability = cget("availability")
-                if availability.__class__ is str and availability:
-                    value = availability.strip()
-                    availability = availability_iris.get(value, value)
-                elif availability not in (None, ""):
-                    value = text(availability)
-                    availability = availability_iris.get(value, value)
-                else:
-                    availability = None
-                licence = cget("license")
-                if licence is None:
-                    licences: list[str] = []
-                else:
-                    if licence.__class__ is str:
-                        keys, named_labels = _licences_of_text(licence)
-                    else:
-                        keys, named_labels = _licences_of_value(licence)
-                    licences = list(keys)
-                    for key, label in named_labels:
-                        labels[key] = label
-                sources = texts(value) if (value := cget("source")) is not None else []
-                urls = texts(value) if (value := cget("url")) is not None else []
-                claim_as_of = texts(value) if (value := cget("as_of")) is not None else None
-                claim_checked = texts(value) if (value := cget("checked")) is not None else None
-                c = Claim(release, kind, availability, licences, sources, urls,
-                          claim_as_of[0] if claim_as_of else None, claim_checked[0] if claim_checked else None)
+                c = _claim(release, kind, claim, labels, licence_cache)
                 same = by_kind.get(kind)
                 if same is None:
                     by_kind[kind] = [c]
