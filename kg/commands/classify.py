@@ -28,13 +28,15 @@ def run(args: argparse.Namespace) -> int:
     """Read, classify, print."""
     from kg.commands.output import write_to
     from kg.kgdata import bundled_records
+    from kg.perf import gc_paused
     from kg.reasoner import classify_recordset
     from kg.records import read_files
 
-    records = read_files(args.files) if args.files else bundled_records()
-    results = classify_recordset(records)
-    results.sort(key=lambda r: r.id)
-    write_to(args.output, lambda out: WRITERS[args.format](results, out, args.explain))
+    with gc_paused():  # every object made from here on lives until the output is written
+        records = read_files(args.files) if args.files else bundled_records()
+        results = classify_recordset(records)
+        results.sort(key=lambda r: r.id)
+        write_to(args.output, lambda out: WRITERS[args.format](results, out, args.explain))
     return 0
 
 
