@@ -32,6 +32,7 @@ DEFAULTS: dict[str, Any] = {
     "ADMISSION_WAIT": 0.5,  # seconds a request may wait for a free slot
     "CLIENT_RATE": 0.0,  # requests per second per client address (token bucket); 0 turns it off
     "CLIENT_BURST": 40,  # bucket size: requests a client may send at once
+    "LANE": True,  # plain GET /sparql?query=... skips Flask's request machinery (server.lane); same answers
 }
 
 
@@ -69,6 +70,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     _install_limits(app)
     _install_admission(app)
     _install_errors(app)
+    if app.config["LANE"]:
+        from server.lane import SparqlLane
+
+        app.wsgi_app = SparqlLane(app, app.wsgi_app)  # type: ignore[method-assign]
     return app
 
 
@@ -137,35 +142,47 @@ def error_response(status: int, message: str) -> Response:
     return Response(f"{status} {line}\n", status=status, mimetype="text/plain")
 
 
-def _install_errors(app: Flask) -> None:
+def exception_response(app: Flask, exc: BaseException) -> Response:
+    """The short error response of an exception a request raised (shared by Flask's error handlers and
+    server.lane): the client's errors are 4xx, a busy or timed-out engine 503, an unreachable one 502."""
     from kg.store import QueryTimeoutError, StoreUnavailableError
     from server.executor import PoolBusyError
     from server.results import NotAcceptableError
 
-    @app.errorhandler(HTTPException)
-    def _http(exc: HTTPException) -> Response:
+    if isinstance(exc, HTTPException):
         response = error_response(exc.code or 400, exc.description or exc.name)
         if exc.code == 405 and exc.valid_methods:  # type: ignore[attr-defined]
             response.headers["Allow"] = ", ".join(exc.valid_methods)  # type: ignore[attr-defined]
         if exc.code == 401:
             response.headers["WWW-Authenticate"] = 'Bearer realm="openness"'
         return response
-
-    @app.errorhandler(QueryError)
-    def _query(exc: QueryError) -> Response:
+    if isinstance(exc, QueryError):
         if isinstance(exc, NotAcceptableError):
             return error_response(406, str(exc))
         if isinstance(exc, QueryTimeoutError | PoolBusyError):
             return error_response(503, str(exc))
         return error_response(400, str(exc))
-
-    @app.errorhandler(ConfigurationError)
-    def _config(exc: ConfigurationError) -> Response:
+    if isinstance(exc, ConfigurationError):
         if isinstance(exc, StoreUnavailableError):
             return error_response(502, str(exc))
         return error_response(500, "the server is misconfigured")
+    app.logger.error("unexpected error", exc_info=(type(exc), exc, exc.__traceback__))
+    return error_response(500, "internal error; the server log has the details")
+
+
+def _install_errors(app: Flask) -> None:
+    @app.errorhandler(HTTPException)
+    def _http(exc: HTTPException) -> Response:
+        return exception_response(app, exc)
+
+    @app.errorhandler(QueryError)
+    def _query(exc: QueryError) -> Response:
+        return exception_response(app, exc)
+
+    @app.errorhandler(ConfigurationError)
+    def _config(exc: ConfigurationError) -> Response:
+        return exception_response(app, exc)
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception) -> Response:
-        app.logger.exception("unexpected error")
-        return error_response(500, "internal error; the server log has the details")
+        return exception_response(app, exc)

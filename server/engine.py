@@ -26,7 +26,10 @@ from kg.store import (
 )
 from server import fastpath, guard
 from server.executor import QueryPool, QueryRequest, Snapshot
-from server.results import Answer, render
+from server.results import Answer, negotiate, render, serialize_native
+
+#: Query texts whose guard verdicts are kept (the map is emptied when full).
+CHECKED_QUERIES = 1024
 
 
 @dataclass
@@ -54,6 +57,8 @@ class Engine:
         self._write_lock = threading.Lock()
         self._graphs: list[str] | None = None
         self._cache: dict[str, object] = {}
+        #: guard.check's verdicts on recent query texts (a repeated query is not lexed again), until a write
+        self._checked: dict[tuple[str, tuple[str, ...], str | None], list[tuple[str, str]]] = {}
         self.pool: QueryPool | None = None
         #: protocol queries started (admission tests prove a refused query never gets here)
         self.queries_started = 0
@@ -103,7 +108,13 @@ class Engine:
     def query(self, request: QueryRequest) -> Answer:
         """Answer a protocol query: guard, run within the timeout, serialise up to the row cap."""
         self.queries_started += 1
-        references = self.check(request.sparql, (*request.default_graphs, *request.named_graphs), request.base_iri)
+        key = (request.sparql, (*request.default_graphs, *request.named_graphs), request.base_iri)
+        references = self._checked.get(key)
+        if references is None:
+            references = self.check(*key)  # a refused query raises, and is checked again next time
+            if len(self._checked) >= CHECKED_QUERIES:
+                self._checked.clear()
+            self._checked[key] = references
         if request.union is None:
             named = bool(request.default_graphs or request.named_graphs)
             request = replace(request, union=not named and not guard.has_dataset_clause(references))
@@ -129,10 +140,15 @@ class Engine:
             raise StoreUnavailableError(f"the store's answer is unreadable: {str(exc)[:300]}") from None
 
     def _small(self, request: QueryRequest) -> Answer | None:
-        """Answer a single-pattern query in this thread (see server.fastpath), or None for the workers."""
+        """Answer a single-pattern query in this thread (see server.fastpath), or None for the workers.
+
+        The engine stops at the row cap itself (the query's LIMIT is capped at ROW_LIMIT + 1) and writes the
+        answer natively; one more row than the cap means the answer is truncated, and is then asked for
+        again with LIMIT ROW_LIMIT (the same snapshot and plan give the same first rows)."""
         if self.pool is None or len(request.default_graphs) + len(request.named_graphs) > fastpath.MAX_GRAPHS:
             return None
-        if not fastpath.is_single_pattern(request.sparql):
+        shape = fastpath.single_pattern(request.sparql)
+        if shape is None:
             return None
         if self._reader is None:
             pool = self.pool
@@ -142,10 +158,20 @@ class Engine:
         except OSError:
             return None  # the snapshot cannot be opened here: the workers will say why
         self.small_queries += 1
+        cap = request.row_limit
         with engine_errors():
-            result = run_local_query(store, request.sparql, request.default_graphs, request.named_graphs,
-                                     base_iri=request.base_iri, union=request.union)
-            return render(result, request.accept, request.format, request.row_limit)
+            result = self._run(store, request, shape.capped(cap + 1))
+            media = negotiate(request.accept, request.format, "solutions")  # after the engine's syntax errors
+            body, rows = serialize_native(result, media)  # type: ignore[arg-type]
+            truncated = rows > cap
+            if truncated:
+                body, rows = serialize_native(self._run(store, request, shape.capped(cap)), media)  # type: ignore[arg-type]
+        return Answer(media, body, truncated=truncated, rows=rows)
+
+    @staticmethod
+    def _run(store: ox.Store, request: QueryRequest, sparql: str) -> QueryResult:
+        return run_local_query(store, sparql, request.default_graphs, request.named_graphs,
+                               base_iri=request.base_iri, union=request.union)
 
     def internal_query(self, sparql: str) -> QueryResult:
         """A query the server itself wrote (pages, counts): trusted, bounded, run directly."""
@@ -173,6 +199,7 @@ class Engine:
         self.generation += 1
         self._graphs = None
         self._cache.clear()
+        self._checked.clear()  # a FROM that named no graph of the store may name one now, or the reverse
         if self.pool is not None:
             self.pool.refresh(self._snapshot_path())
         if self._reader is not None:

@@ -13,8 +13,10 @@ No Flask here.
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from server.guard import Token, tokens
@@ -23,6 +25,22 @@ from server.guard import Token, tokens
 MAX_LENGTH = 2000
 #: At most this many protocol dataset graphs (each is one more index scan).
 MAX_GRAPHS = 8
+
+
+@dataclass(frozen=True)
+class Shape:
+    """A recognised single-pattern query: where its own LIMIT starts (None: it has none) and its value."""
+
+    sparql: str
+    limit_start: int | None = None
+    limit: int | None = None
+
+    def capped(self, rows: int) -> str:
+        """The query with ``LIMIT min(own limit, rows)``, so the engine itself stops at the row cap and the
+        answer can be serialised natively, all at once (a newline first: the text may end in a comment)."""
+        if self.limit_start is None:
+            return f"{self.sparql}\nLIMIT {rows}"
+        return f"{self.sparql[:self.limit_start]}LIMIT {min(rows, self.limit or 0)}"
 
 
 def is_single_pattern(sparql: str) -> bool:
@@ -35,59 +53,111 @@ def is_single_pattern(sparql: str) -> bool:
     >>> is_single_pattern('SELECT * { ?x ?p ?x }')
     False
     """
+    return single_pattern(sparql) is not None
+
+
+@functools.lru_cache(maxsize=1024)
+def single_pattern(sparql: str) -> Shape | None:
+    """The shape of a single-pattern query (see :func:`is_single_pattern`), None for anything else (cached:
+    a query a client repeats is not lexed again).
+
+    >>> single_pattern('SELECT * { ?s ?p ?o } LIMIT 5 # five').capped(3)
+    'SELECT * { ?s ?p ?o } LIMIT 3'
+    >>> single_pattern('SELECT * { ?s ?p ?o } # no limit').capped(3)
+    'SELECT * { ?s ?p ?o } # no limit\\nLIMIT 3'
+    >>> single_pattern('SELECT * { ?s ?p ?o } LIMIT 1 0') is None  # not one number: the engine says why
+    True
+    """
     if len(sparql) > MAX_LENGTH:
-        return False
+        return None
     try:
-        toks = list(tokens(sparql))
+        return _shape(sparql, _Lexed(sparql))
     except Exception:  # noqa: BLE001 - not recognised: the worker path reports the error
-        return False
+        return None
+
+
+class _Lexed:
+    """The tokens of a text, lexed only as far as they are looked at: most queries that are not a single
+    pattern show it within their first tokens, and lexing the rest would cost more than the answer."""
+
+    def __init__(self, text: str):
+        self._tokens = tokens(text)
+        self._seen: list[Token] = []
+
+    def __getitem__(self, i: int) -> Token | None:
+        while len(self._seen) <= i:
+            nxt = next(self._tokens, None)
+            if nxt is None:
+                return None
+            self._seen.append(nxt)
+        return self._seen[i]
+
+    def rest(self, i: int) -> list[Token]:
+        """Every token from ``i`` on."""
+        self._seen.extend(self._tokens)
+        return self._seen[i:]
+
+
+def _shape(sparql: str, toks: _Lexed) -> Shape | None:
     i = _prologue(toks)
     if i is None or not _word(toks, i, "SELECT"):
-        return False
+        return None
     i += 1
-    if i < len(toks) and toks[i].text == "*":
+    if _is(toks, i, "*"):
         i += 1
     else:
         start = i
-        while i < len(toks) and toks[i].kind == "var":
+        while (tok := toks[i]) is not None and tok.kind == "var":
             i += 1
         if i == start:
-            return False
+            return None
     if _word(toks, i, "WHERE"):
         i += 1
     if not _is(toks, i, "{"):
-        return False
+        return None
     i += 1
+    names = []
     for allowed in (_node, _predicate, _object):
-        if i >= len(toks) or not allowed(toks[i]):
-            return False
+        tok = toks[i]
+        if tok is None or not allowed(tok):
+            return None
+        if tok.kind == "var":
+            names.append(tok.text[1:])
         i += 1
-    names = [t.text[1:] for t in toks[i - 3:i] if t.kind == "var"]
     if len(set(names)) != len(names):  # ?x ?x ?o is a scan filtered on equality: not bounded by the cap
-        return False
+        return None
     if _is(toks, i, "."):
         i += 1
     if not _is(toks, i, "}"):
-        return False
+        return None
     i += 1
-    if _word(toks, i, "LIMIT"):  # the lexer gives a number digit by digit
-        digits = toks[i + 1:]
-        return bool(digits) and all(t.kind == "other" and t.text.isdigit() for t in digits)
-    return i == len(toks)
+    if toks[i] is None:
+        return Shape(sparql)
+    if not _word(toks, i, "LIMIT"):
+        return None
+    # the lexer gives a number digit by digit: one number is adjacent digits up to the end
+    limit = toks[i]
+    digits = toks.rest(i + 1)
+    if limit is None or not digits or not all(t.kind == "other" and t.text.isdigit() for t in digits):
+        return None
+    if any(b.start != a.start + 1 for a, b in zip(digits, digits[1:], strict=False)):
+        return None
+    return Shape(sparql, limit.start, int("".join(t.text for t in digits)))
 
 
-def _prologue(toks: list[Token]) -> int | None:
+def _prologue(toks: _Lexed) -> int | None:
     """Index of the first token after BASE/PREFIX declarations (None if they are malformed)."""
     i = 0
-    while i < len(toks):
+    while toks[i] is not None:
         if _word(toks, i, "BASE"):
-            if i + 1 >= len(toks) or toks[i + 1].kind != "iri":
+            if (iri := toks[i + 1]) is None or iri.kind != "iri":
                 return None
             i += 2
         elif _word(toks, i, "PREFIX"):
-            if i + 2 >= len(toks) or toks[i + 1].kind != "pname" or not toks[i + 1].text.endswith(":"):
+            name, iri = toks[i + 1], toks[i + 2]
+            if name is None or name.kind != "pname" or not name.text.endswith(":"):
                 return None
-            if toks[i + 2].kind != "iri":
+            if iri is None or iri.kind != "iri":
                 return None
             i += 3
         else:
@@ -95,12 +165,14 @@ def _prologue(toks: list[Token]) -> int | None:
     return i
 
 
-def _word(toks: list[Token], i: int, word: str) -> bool:
-    return i < len(toks) and toks[i].kind == "word" and toks[i].text.upper() == word
+def _word(toks: _Lexed, i: int, word: str) -> bool:
+    tok = toks[i]
+    return tok is not None and tok.kind == "word" and tok.text.upper() == word
 
 
-def _is(toks: list[Token], i: int, text: str) -> bool:
-    return i < len(toks) and toks[i].kind == "other" and toks[i].text == text
+def _is(toks: _Lexed, i: int, text: str) -> bool:
+    tok = toks[i]
+    return tok is not None and tok.kind == "other" and tok.text == text
 
 
 def _node(tok: Token) -> bool:

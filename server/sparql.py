@@ -82,16 +82,28 @@ def read_operation() -> tuple[str, str | None, list[tuple[str, str]]]:
     raise UnsupportedMediaType(f"Content-Type {mimetype} is not accepted; use {FORM}, {QUERY_TYPE} or {UPDATE_TYPE}")
 
 
+def content_type(mimetype: str) -> str:
+    """The Content-Type header of an answer in ``mimetype``."""
+    if mimetype.startswith("text/") or mimetype.endswith(("+xml", "+json", "/json", "/ld+json", "n-triples")):
+        return f"{mimetype}; charset=utf-8"
+    return mimetype
+
+
+def answer_headers(answer: Answer, row_limit: int) -> list[tuple[str, str]]:
+    """The headers of a serialised result beyond Content-Type: Vary and the row count and truncation signal
+    (shared by the Flask route and server.lane, so both answer alike)."""
+    headers = [("Vary", "Accept"), ("X-Openness-Rows", str(answer.rows))]
+    if answer.truncated:
+        headers.append(("X-Openness-Truncated", str(row_limit)))
+    return headers
+
+
 def answer_response(answer: Answer) -> Response:
     """The HTTP response of a serialised result, with the truncation signal in headers."""
-    mimetype = answer.media_type
-    response = Response(answer.body, status=200, mimetype=mimetype)
-    if mimetype.startswith("text/") or mimetype.endswith(("+xml", "+json", "/json", "/ld+json", "n-triples")):
-        response.headers["Content-Type"] = f"{mimetype}; charset=utf-8"
-    response.headers["Vary"] = "Accept"
-    response.headers["X-Openness-Rows"] = str(answer.rows)
-    if answer.truncated:
-        response.headers["X-Openness-Truncated"] = str(current_app.config["ROW_LIMIT"])
+    response = Response(answer.body, status=200, mimetype=answer.media_type)
+    response.headers["Content-Type"] = content_type(answer.media_type)
+    for name, value in answer_headers(answer, int(current_app.config["ROW_LIMIT"])):
+        response.headers[name] = value
     return response
 
 
@@ -134,13 +146,13 @@ def run_query(text: str, pairs: list[tuple[str, str]]) -> Response:
     return answer_response(answer)
 
 
-def base_iri() -> str | None:
+def base_iri(environ: dict | None = None) -> str | None:
     """The base IRI of a request's relative IRIs: the endpoint's URL (none if the Host header makes it no
     IRI, in which case relative IRIs are a syntax error, as without a base). Built from the WSGI environ:
     werkzeug's ``request.base_url`` costs a tenth of a millisecond per request."""
     from server.guard import valid_iri
 
-    environ = request.environ
+    environ = request.environ if environ is None else environ
     host = environ.get("HTTP_HOST") or f"{environ.get('SERVER_NAME')}:{environ.get('SERVER_PORT')}"
     path = environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")
     url = f"{environ.get('wsgi.url_scheme', 'http')}://{host}{path}"
