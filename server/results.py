@@ -6,6 +6,7 @@ No Flask here: the worker processes import this module to turn a query's results
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 from collections.abc import Iterable, Iterator, Sequence
@@ -105,8 +106,10 @@ def parse_accept(header: str | None) -> list[tuple[str, float]]:
     return [(m, q) for m, q, _ in ranges]
 
 
+@functools.lru_cache(maxsize=256)
 def negotiate(accept: str | None, format_param: str | None, kind: Kind) -> str:
-    """The media type to answer with: the ``format`` parameter first, then the Accept header."""
+    """The media type to answer with: the ``format`` parameter first, then the Accept header (cached: clients
+    send the same few Accept headers, and parsing one costs more than a look-up's other bookkeeping)."""
     offered = RESULT_TYPES[kind]
     if format_param:
         name = format_param.strip().lower()

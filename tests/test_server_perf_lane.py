@@ -51,8 +51,11 @@ def flask_only():  # type: ignore[no-untyped-def]
 
 def same(a, b) -> None:  # type: ignore[no-untyped-def]
     assert a.status_code == b.status_code, (a.data[:200], b.data[:200])
-    assert sorted(a.headers.items()) == sorted(b.headers.items())
-    if a.status_code == 200 and b"_:" not in a.data:  # blank node labels differ between stores
+    blank = any(mark in a.data + b.data for mark in (b"_:", b"bnode"))  # labels differ between two stores
+    skip = {"Content-Length"} if blank else set()
+    assert sorted(h for h in a.headers.items() if h[0] not in skip) == sorted(
+        h for h in b.headers.items() if h[0] not in skip)
+    if a.status_code == 200 and not blank:
         assert a.data == b.data
 
 
