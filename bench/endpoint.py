@@ -12,7 +12,12 @@ the ontology and reasoned (kg.kgdata.load_records), so every server holds the sa
 ontology and inferred categories. Each server's default graph is the union of them.
 
 Three queries, each for ``--duration`` seconds with ``--clients`` concurrent clients: one model's triples
-by IRI (a random model per request); count of models by category; a filter, join and order query.
+by IRI (a random model per request); count of models by category; a filter, join and order query. Every
+server runs all the time and the cell is measured in ``--rounds`` slices, the servers taking turns in a
+rotating order, so other load on the machine falls on each server alike rather than on whichever ran when
+it peaked. The same client (bench/_load.py) drives every server; before a query is measured, each server
+answers the same texts (five look-ups, or the one query) and their row counts are compared: a server that
+answers differently is not measured, and every measured request must answer 200.
 
     python bench/endpoint.py                 # 10,000 models, 4 clients, 20 s per cell
     python bench/endpoint.py --duration 3    # a quick run
@@ -32,7 +37,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -267,10 +272,50 @@ def answer_rows(url: str, query: str, timeout: float) -> int | None:
     return len(json.loads(body)["results"]["bindings"])
 
 
+#: Look-ups cross-checked on every server before the look-up cells run (seeded, so every server gets the same).
+CHECKED_LOOKUPS = 5
+
+
+def check_rows(servers: list[Server], qname: str, make: Callable[[random.Random], str],
+               timeout: float) -> dict[str, int]:
+    """Ask every server the same queries (a few look-ups; the one text of the other queries) and compare the
+    row counts: a server whose answers differ is not measured. Returns each server's rows of the first one
+    (-1: no answer in time, -N: HTTP status N, -2: a different answer than the others)."""
+    texts = [make(random.Random(i)) for i in range(CHECKED_LOOKUPS if qname == "lookup" else 1)]
+    counts = {s.name: [answer_rows(s.url, text, timeout) for text in texts] for s in servers}
+    answered = [c for c in counts.values() if all(n is not None and n >= 0 for n in c)]
+    reference = max(answered, key=answered.count) if answered else None  # the answer most servers give
+    rows = {}
+    for name, found in counts.items():
+        if any(n is None for n in found):
+            rows[name] = -1
+        elif reference is not None and found != reference and all(n is not None and n >= 0 for n in found):
+            rows[name] = -2
+            print(f"  {qname}: {name} answers {found} rows where the others answer {reference}", flush=True)
+        else:
+            rows[name] = found[0] if found[0] is not None else -1
+    return rows
+
+
+def merge(parts: list[CellResult]) -> CellResult:
+    """One cell measured in several rounds: requests, errors and seconds added up."""
+    return CellResult(
+        requests=sum(p.requests for p in parts),
+        errors=sum(p.errors for p in parts),
+        seconds=sum(p.seconds for p in parts),
+        latencies_ms=[ms for p in parts for ms in p.latencies_ms],
+        first_error=next((p.first_error for p in parts if p.first_error), None),
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--models", type=int, default=10_000, help="models in the dataset (default 10000)")
     parser.add_argument("--duration", type=float, default=20.0, help="seconds per cell (default 20)")
+    parser.add_argument("--rounds", type=int, default=4,
+                        help="each cell is measured in this many slices, the servers taking turns, so a change "
+                             "in the machine's other load falls on every server alike (default 4)")
+    parser.add_argument("--warmup", type=float, default=1.0, help="seconds of load per cell before measuring")
     parser.add_argument("--clients", type=int, default=4, help="concurrent clients (default 4)")
     parser.add_argument("--servers", default="openness,oxigraph,rdflib-endpoint", help="comma-separated")
     parser.add_argument("--queries", default="lookup,count-by-category,filter-join-order", help="comma-separated")
@@ -283,8 +328,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, default=None, help="also write the figures to this file")
     parser.add_argument("--work", type=Path, default=None, help="working directory (default: a temporary one)")
     args = parser.parse_args(argv)
-    servers = [s for s in args.servers.split(",") if s]
+    names = [s for s in args.servers.split(",") if s]
     wanted = [q for q in args.queries.split(",") if q]
+    rounds = max(1, args.rounds)
 
     work = args.work or Path(tempfile.mkdtemp(prefix="openness-bench-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -299,26 +345,51 @@ def main(argv: list[str] | None = None) -> int:
     makers = {k: v for k, v in queries(args.models).items() if k in wanted}
     results: dict[str, dict[str, CellResult]] = {q: {} for q in makers}
     rows: dict[str, dict[str, int]] = {q: {} for q in makers}
-    for name in servers:
+    stacks: dict[str, ExitStack] = {}
+
+    def up(name: str) -> Server:
         t1 = time.perf_counter()
-        with start(name, work, store_dir, nquads, ntriples) as server:
-            print(f"{name}: up in {time.perf_counter() - t1:.1f} s at {server.url}", flush=True)
-            for qname, make in makers.items():
-                found = answer_rows(server.url, make(random.Random(0)), args.request_timeout)  # also warms up
-                if found is None:
-                    print(f"  {qname:18} no answer within {args.request_timeout:g} s: not measured", flush=True)
-                    results[qname][name] = CellResult(0, 0, args.duration, [], f"over {args.request_timeout:g} s")
-                    rows[qname][name] = -1
-                    continue
-                rows[qname][name] = found
-                cell = run_cell(server.url, make, JSON, args.clients, args.duration, args.request_timeout)
-                results[qname][name] = cell
+        stacks[name] = ExitStack()
+        server = stacks[name].enter_context(start(name, work, store_dir, nquads, ntriples))
+        print(f"{name}: up in {time.perf_counter() - t1:.1f} s at {server.url}", flush=True)
+        return server
+
+    try:
+        servers = [up(name) for name in names]  # all up at once, idle while another is measured
+        for qname, make in makers.items():
+            rows[qname] = check_rows(servers, qname, make, args.request_timeout)
+            measured = [s for s in servers if rows[qname][s.name] >= 0]
+            for i, server in enumerate(servers):
+                if server not in measured:
+                    why = {-1: f"no answer within {args.request_timeout:g} s", -2: "answers differ"}.get(
+                        rows[qname][server.name], f"HTTP {-rows[qname][server.name]}")
+                    print(f"  {qname:18} {server.name:16} not measured: {why}", flush=True)
+                    results[qname][server.name] = CellResult(0, 0, args.duration, [], why)
+                    if rows[qname][server.name] == -1:  # it may still be working on it: not beside the others
+                        stacks.pop(server.name).close()
+                        if qname != list(makers)[-1]:
+                            servers[i] = up(server.name)
+            if args.warmup > 0:
+                for server in measured:
+                    run_cell(server.url, make, JSON, args.clients, args.warmup, args.request_timeout)
+            parts: dict[str, list[CellResult]] = {s.name: [] for s in measured}
+            for turn in range(rounds if measured else 0):
+                # the order rotates, so no server always follows the same one
+                shift = turn % len(measured)
+                for server in measured[shift:] + measured[:shift]:
+                    parts[server.name].append(run_cell(server.url, make, JSON, args.clients,
+                                                       args.duration / rounds, args.request_timeout))
+            for server in measured:
+                cell = results[qname][server.name] = merge(parts[server.name])
                 err = f" (first error: {cell.first_error})" if cell.first_error else ""
                 print(
-                    f"  {qname:18} {cell.rate:9.1f} req/s  p50 {cell.percentile(50):8.2f} ms  "
+                    f"  {qname:18} {server.name:16} {cell.rate:9.1f} req/s  p50 {cell.percentile(50):8.2f} ms  "
                     f"p99 {cell.percentile(99):8.2f} ms  errors {cell.errors}{err}",
                     flush=True,
                 )
+    finally:
+        for stack in stacks.values():
+            stack.close()
 
     report(results, rows, args)
     if args.json:
@@ -329,6 +400,7 @@ def main(argv: list[str] | None = None) -> int:
                     "triples": n_triples,
                     "clients": args.clients,
                     "duration": args.duration,
+                    "rounds": rounds,
                     "cells": {
                         q: {
                             s: {
