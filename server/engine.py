@@ -162,10 +162,11 @@ class Engine:
         with engine_errors():
             result = self._run(store, request, shape.capped(cap + 1))
             media = negotiate(request.accept, request.format, "solutions")  # after the engine's syntax errors
-            body, rows = serialize_native(result, media)  # type: ignore[arg-type]
+            body, rows = serialize_native(result, media, shape.bound)  # type: ignore[arg-type]
             truncated = rows > cap
             if truncated:
-                body, rows = serialize_native(self._run(store, request, shape.capped(cap)), media)  # type: ignore[arg-type]
+                again = self._run(store, request, shape.capped(cap))
+                body, rows = serialize_native(again, media, shape.bound)  # type: ignore[arg-type]
         return Answer(media, body, truncated=truncated, rows=rows)
 
     @staticmethod

@@ -34,6 +34,9 @@ class Shape:
     sparql: str
     limit_start: int | None = None
     limit: int | None = None
+    #: terms each solution binds (the projected variables the pattern has: a pattern binds all its
+    #: variables in every solution); None when that is not plain (a variable projected twice)
+    bound: int | None = None
 
     def capped(self, rows: int) -> str:
         """The query with ``LIMIT min(own limit, rows)``, so the engine itself stops at the row cap and the
@@ -103,13 +106,15 @@ def _shape(sparql: str, toks: _Lexed) -> Shape | None:
     if i is None or not _word(toks, i, "SELECT"):
         return None
     i += 1
+    projected: list[str] | None = None  # None: *
     if _is(toks, i, "*"):
         i += 1
     else:
-        start = i
+        projected = []
         while (tok := toks[i]) is not None and tok.kind == "var":
+            projected.append(tok.text[1:])
             i += 1
-        if i == start:
+        if not projected:
             return None
     if _word(toks, i, "WHERE"):
         i += 1
@@ -131,8 +136,12 @@ def _shape(sparql: str, toks: _Lexed) -> Shape | None:
     if not _is(toks, i, "}"):
         return None
     i += 1
+    if projected is None:
+        bound: int | None = len(names)
+    else:
+        bound = len(set(projected) & set(names)) if len(set(projected)) == len(projected) else None
     if toks[i] is None:
-        return Shape(sparql)
+        return Shape(sparql, bound=bound)
     if not _word(toks, i, "LIMIT"):
         return None
     # the lexer gives a number digit by digit: one number is adjacent digits up to the end
@@ -142,7 +151,7 @@ def _shape(sparql: str, toks: _Lexed) -> Shape | None:
         return None
     if any(b.start != a.start + 1 for a, b in zip(digits, digits[1:], strict=False)):
         return None
-    return Shape(sparql, limit.start, int("".join(t.text for t in digits)))
+    return Shape(sparql, limit.start, int("".join(t.text for t in digits)), bound)
 
 
 def _prologue(toks: _Lexed) -> int | None:
