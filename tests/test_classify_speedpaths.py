@@ -104,9 +104,9 @@ def random_records(n: int, seed: int = 3) -> list[dict[str, Any]]:
 def test_mof_plan_agrees_with_the_class_expressions():
     from test_reasoner_differential import generated_records  # every MOF failure mode, and successes
 
-    records = [*generated_records(), *random_records(300), *generate(300)]
-    for n, record in enumerate(records):
-        record["id"] = f"r{n}"
+    # copies with fresh ids: generated_records() shares its conflict records with the differential test
+    records = [{**record, "id": f"r{n}"}
+               for n, record in enumerate([*generated_records(), *random_records(300), *generate(300)])]
     facts = collect_facts_from_plain(list(enumerate(records)))
     results = classify_facts(facts)
     from kg.ontology import ontology_graph
