@@ -293,28 +293,13 @@ def add_links_to_yaml(text: str, new_links: Mapping[str, Iterable[str]]) -> tupl
     it had and the new ones, sorted, one per line. Returns the new text and the ids that changed; the
     result is checked to load as the same records apart from ``links``.
     """
-    import yaml
 
-    before = yaml.safe_load(text) or []
-    existing = {str(r.get("id")): _list(r.get("links")) for r in before if isinstance(r, Mapping)}
-    lines = text.splitlines(keepends=True)
-    starts = [i for i, line in enumerate(lines) if line.startswith("- id:")]
-    changed: list[str] = []
-    out: list[str] = lines[: starts[0]] if starts else lines
-    for n, start in enumerate(starts):
-        block = lines[start: starts[n + 1] if n + 1 < len(starts) else len(lines)]
-        rid = block[0][len("- id:"):].strip().strip("'\"")
-        union = sorted(set(map(str, existing.get(rid, []))) | set(new_links.get(rid, ())))
-        if rid in new_links and union != sorted(map(str, existing.get(rid, []))):
-            block = _replace_links(block, union)
-            changed.append(rid)
-        out.extend(block)
-    result = "".join(out)
-    after = yaml.safe_load(result) or []
-    strip = [{k: v for k, v in r.items() if k != "links"} for r in before if isinstance(r, Mapping)]
-    if strip != [{k: v for k, v in r.items() if k != "links"} for r in after if isinstance(r, Mapping)]:
-        raise ValueError("adding links would change other fields; the file's layout is not the expected one")
-    return result, changed
+    def edit(rid: str, record: Mapping[str, Any], block: list[str]) -> list[str] | None:
+        had = sorted(map(str, _list(record.get("links"))))
+        union = sorted(set(had) | set(new_links.get(rid, ())))
+        return _replace_links(block, union) if rid in new_links and union != had else None
+
+    return _edit_record_blocks(text, "links", edit)
 
 
 def _replace_links(block: list[str], links: Sequence[str]) -> list[str]:
@@ -344,10 +329,29 @@ def add_wikidata_to_yaml(text: str, qids: Mapping[str, str]) -> tuple[str, list[
     record that already names an item keeps it (a person decided it). Returns the new text and the ids
     that changed; the result is checked to load as the same records apart from ``wikidata``.
     """
+
+    def edit(rid: str, record: Mapping[str, Any], block: list[str]) -> list[str] | None:
+        if rid not in qids or record.get("wikidata"):
+            return None
+        at = next((i for i, line in enumerate(block)
+                   if line.startswith(("  links:", "  source:", "  as_of:", "  artifacts:"))), len(block))
+        return block[:at] + [f"  wikidata: {qids[rid]}\n"] + block[at:]
+
+    return _edit_record_blocks(text, "wikidata", edit)
+
+
+def _edit_record_blocks(
+    text: str, field: str, edit: Callable[[str, Mapping[str, Any], list[str]], list[str] | None]
+) -> tuple[str, list[str]]:
+    """``text`` with each record's lines passed through ``edit`` (None: unchanged), and the ids changed.
+
+    Raises ValueError when the result would differ from ``text`` in anything but ``field``: the file's
+    layout was not the one-``- id:``-line-per-record layout the edit expects.
+    """
     import yaml
 
-    before = yaml.safe_load(text) or []
-    stated = {str(r.get("id")) for r in before if isinstance(r, Mapping) and r.get("wikidata")}
+    before = [r for r in yaml.safe_load(text) or [] if isinstance(r, Mapping)]
+    by_id = {str(r.get("id")): r for r in before}
     lines = text.splitlines(keepends=True)
     starts = [i for i, line in enumerate(lines) if line.startswith("- id:")]
     changed: list[str] = []
@@ -355,16 +359,14 @@ def add_wikidata_to_yaml(text: str, qids: Mapping[str, str]) -> tuple[str, list[
     for n, start in enumerate(starts):
         block = lines[start: starts[n + 1] if n + 1 < len(starts) else len(lines)]
         rid = block[0][len("- id:"):].strip().strip("'\"")
-        if rid in qids and rid not in stated:
-            at = next((i for i, line in enumerate(block) for key in ("  links:", "  source:", "  as_of:",
-                                                                     "  artifacts:") if line.startswith(key)),
-                      len(block))
-            block = block[:at] + [f"  wikidata: {qids[rid]}\n"] + block[at:]
+        edited = edit(rid, by_id.get(rid, {}), block)
+        if edited is not None:
+            block = edited
             changed.append(rid)
         out.extend(block)
     result = "".join(out)
-    after = yaml.safe_load(result) or []
-    strip = [{k: v for k, v in r.items() if k != "wikidata"} for r in before if isinstance(r, Mapping)]
-    if strip != [{k: v for k, v in r.items() if k != "wikidata"} for r in after if isinstance(r, Mapping)]:
-        raise ValueError("adding Wikidata items would change other fields; the file's layout is not the expected one")
+    after = [r for r in yaml.safe_load(result) or [] if isinstance(r, Mapping)]
+    if [{k: v for k, v in r.items() if k != field} for r in before] != [
+            {k: v for k, v in r.items() if k != field} for r in after]:
+        raise ValueError(f"adding {field} would change other fields; the file's layout is not the expected one")
     return result, changed

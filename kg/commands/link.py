@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -105,29 +106,17 @@ def run(args: argparse.Namespace) -> int:
 
 def _write_links(files: list[Path], exact: list[Any]) -> None:
     """Add the exact links to each YAML file's records, rewriting only the files that change."""
-    from kg.errors import OpennessError
     from kg.linking import add_links_to_yaml
 
     by_model: dict[str, set[str]] = {}
     for link in exact:
         by_model.setdefault(link.model, set()).add(link.entry.iri)
-    total = 0
-    for path in files:
-        text = path.read_text(encoding="utf-8")
-        try:
-            new, changed = add_links_to_yaml(text, by_model)
-        except ValueError as exc:
-            raise OpennessError(f"{path}: {exc}") from None
-        if changed:
-            path.write_text(new, encoding="utf-8")
-            total += len(changed)
-            print(f"openness link: {path}: links added to {', '.join(changed)}", file=sys.stderr)
+    total = _rewrite(files, lambda text: add_links_to_yaml(text, by_model), "links added to")
     print(f"openness link: {total} records got new links", file=sys.stderr)
 
 
 def _write_wikidata(files: list[Path], exact: list[Any]) -> None:
     """Add each exact Wikidata item as ``wikidata:`` to its record, where the record names none yet."""
-    from kg.errors import OpennessError
     from kg.importers.wikidata import ENTITY
     from kg.linking import add_wikidata_to_yaml
 
@@ -139,18 +128,25 @@ def _write_wikidata(files: list[Path], exact: list[Any]) -> None:
             print(f"openness link: {model}: several Wikidata items match ({', '.join(sorted(qids))}); "
                   "none written", file=sys.stderr)
     single = {model: next(iter(qids)) for model, qids in by_model.items() if len(qids) == 1}
+    total = _rewrite(files, lambda text: add_wikidata_to_yaml(text, single), "Wikidata items added to")
+    print(f"openness link: {total} records got a Wikidata item", file=sys.stderr)
+
+
+def _rewrite(files: list[Path], edit: Callable[[str], tuple[str, list[str]]], what: str) -> int:
+    """Apply ``edit`` to each file's text, writing only the files it changes; the number of records changed."""
+    from kg.errors import OpennessError
+
     total = 0
     for path in files:
-        text = path.read_text(encoding="utf-8")
         try:
-            new, changed = add_wikidata_to_yaml(text, single)
+            new, changed = edit(path.read_text(encoding="utf-8"))
         except ValueError as exc:
             raise OpennessError(f"{path}: {exc}") from None
         if changed:
             path.write_text(new, encoding="utf-8")
             total += len(changed)
-            print(f"openness link: {path}: Wikidata items added to {', '.join(changed)}", file=sys.stderr)
-    print(f"openness link: {total} records got a Wikidata item", file=sys.stderr)
+            print(f"openness link: {path}: {what} {', '.join(changed)}", file=sys.stderr)
+    return total
 
 
 def _wikidata(models: list[dict], endpoint: str, records_by_iri: dict[str, dict]) -> list[Any]:
