@@ -82,7 +82,9 @@ def runaway_round(app, timeout: float) -> dict[str, float]:  # type: ignore[no-u
 
 def test_runaway_query_is_stopped_and_the_next_is_fast(make_app):
     app = make_app(QUERY_TIMEOUT=1.5, TOKEN=None, WORKERS=2)
-    runaway_round(app, 1.5)
+    figures = runaway_round(app, 1.5)
+    assert engine_of(app).pool.kills == 1  # type: ignore[union-attr]
+    assert 1.5 <= figures["stopped_after"] < 3.5
 
 
 @pytest.mark.slow

@@ -127,14 +127,15 @@ def send_query(client, query: str, how: int):  # type: ignore[no-untyped-def]
     return client.post("/sparql", data=query.encode("utf-8", "surrogatepass"), content_type="application/sparql-query")
 
 
-def fuzz_queries(app, query: str, how: int) -> None:  # type: ignore[no-untyped-def]
+def fuzz_queries(app, query: str, how: int) -> int:  # type: ignore[no-untyped-def]
     EXAMPLES["query"] += 1
     started = time.monotonic()
     response = send_query(app.test_client(), query, how)
     check_answer(response.status_code, response.data, time.monotonic() - started)
+    return response.status_code
 
 
-def fuzz_updates(app, update: str, form: bool) -> None:  # type: ignore[no-untyped-def]
+def fuzz_updates(app, update: str, form: bool) -> int:  # type: ignore[no-untyped-def]
     EXAMPLES["update"] += 1
     client = app.test_client()
     started = time.monotonic()
@@ -144,14 +145,16 @@ def fuzz_updates(app, update: str, form: bool) -> None:  # type: ignore[no-untyp
         response = client.post("/update", data=update.encode("utf-8", "surrogatepass"),
                                content_type="application/sparql-update", headers=AUTH)
     check_answer(response.status_code, response.data, time.monotonic() - started)
+    return response.status_code
 
 
-def fuzz_documents(app, body: bytes, media: str, method: str) -> None:  # type: ignore[no-untyped-def]
+def fuzz_documents(app, body: bytes, media: str, method: str) -> int:  # type: ignore[no-untyped-def]
     EXAMPLES["rdf-document"] += 1
     started = time.monotonic()
     response = app.test_client().open("/store?graph=urn:doc", method=method, data=body, content_type=media,
                                       headers=AUTH)
     check_answer(response.status_code, response.data, time.monotonic() - started)
+    return response.status_code
 
 
 FAST = settings(max_examples=120, deadline=None, suppress_health_check=list(HealthCheck), database=None)
@@ -162,19 +165,19 @@ MANY = settings(max_examples=1500, deadline=None, suppress_health_check=list(Hea
 @FAST
 @given(query=QUERIES, how=st.integers(0, 2))
 def test_fuzz_queries(fuzz_app, query, how):
-    fuzz_queries(fuzz_app, query, how)
+    assert 200 <= fuzz_queries(fuzz_app, query, how) < 500
 
 
 @FEW
 @given(update=UPDATES, form=st.booleans())
 def test_fuzz_updates(fuzz_app, update, form):
-    fuzz_updates(fuzz_app, update, form)
+    assert 200 <= fuzz_updates(fuzz_app, update, form) < 500
 
 
 @settings(max_examples=50, deadline=None, suppress_health_check=list(HealthCheck), database=None)
 @given(body=DOCS, media=st.sampled_from(RDF_TYPES), method=st.sampled_from(["PUT", "POST"]))
 def test_fuzz_rdf_documents(fuzz_app, body, media, method):
-    fuzz_documents(fuzz_app, body, media, method)
+    assert 200 <= fuzz_documents(fuzz_app, body, media, method) < 500
 
 
 @settings(max_examples=80, deadline=None, suppress_health_check=list(HealthCheck), database=None)
@@ -202,21 +205,21 @@ def test_fuzz_protocol(fuzz_app, target, query_string, method, content_type, acc
 @MANY
 @given(query=QUERIES, how=st.integers(0, 2))
 def test_fuzz_queries_long(fuzz_app, query, how):
-    fuzz_queries(fuzz_app, query, how)
+    assert 200 <= fuzz_queries(fuzz_app, query, how) < 500
 
 
 @pytest.mark.slow
 @settings(max_examples=250, deadline=None, suppress_health_check=list(HealthCheck), database=None)
 @given(update=UPDATES, form=st.booleans())
 def test_fuzz_updates_long(fuzz_app, update, form):
-    fuzz_updates(fuzz_app, update, form)
+    assert 200 <= fuzz_updates(fuzz_app, update, form) < 500
 
 
 @pytest.mark.slow
 @MANY
 @given(body=DOCS, media=st.sampled_from(RDF_TYPES), method=st.sampled_from(["PUT", "POST"]))
 def test_fuzz_rdf_documents_long(fuzz_app, body, media, method):
-    fuzz_documents(fuzz_app, body, media, method)
+    assert 200 <= fuzz_documents(fuzz_app, body, media, method) < 500
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck), database=None)
