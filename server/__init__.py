@@ -171,18 +171,8 @@ def exception_response(app: Flask, exc: BaseException) -> Response:
 
 
 def _install_errors(app: Flask) -> None:
-    @app.errorhandler(HTTPException)
-    def _http(exc: HTTPException) -> Response:
+    def handle(exc: Exception) -> Response:
         return exception_response(app, exc)
 
-    @app.errorhandler(QueryError)
-    def _query(exc: QueryError) -> Response:
-        return exception_response(app, exc)
-
-    @app.errorhandler(ConfigurationError)
-    def _config(exc: ConfigurationError) -> Response:
-        return exception_response(app, exc)
-
-    @app.errorhandler(Exception)
-    def _unexpected(exc: Exception) -> Response:
-        return exception_response(app, exc)
+    for kind in (HTTPException, QueryError, ConfigurationError, Exception):
+        app.register_error_handler(kind, handle)
