@@ -3,7 +3,8 @@
 pyoxigraph runs a query in Rust without checking for interruption, so a thread cannot be stopped; a process
 can. Each worker opens a read-only snapshot of the store (an on-disk store directly; an in-memory store
 through a snapshot the pool writes to a temporary directory) and answers one query at a time over a pipe
-with the serialised result (requests and answers travel as plain tuples, which pickle fastest). A query past
+with the serialised result (requests and answers travel as plain tuples, which pickle fastest, in the
+length-prefixed messages of server.pipes). A query past
 its deadline gets its worker killed and replaced. After a write the pool is refreshed: workers reopen the
 store, so readers never see a half-done write.
 
@@ -14,7 +15,6 @@ from __future__ import annotations
 
 import contextlib
 import math
-import multiprocessing.connection
 import os
 import queue
 import select
@@ -28,6 +28,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 
 from kg.errors import QueryError
+from server import pipes
 
 #: The directory holding the ``kg`` and ``server`` packages, so workers import the same code.
 _ROOT = str(Path(__file__).resolve().parents[1])
@@ -62,8 +63,9 @@ def _worker_main(path: str) -> None:
     """Loop of a worker process: open the snapshot, answer requests on stdin/stdout until stdin closes."""
     import pyoxigraph as ox
 
-    requests = multiprocessing.connection.Connection(os.dup(0), writable=False)
-    conn = multiprocessing.connection.Connection(os.dup(1), readable=False)
+    from server import pipes
+
+    requests, results = os.dup(0), os.dup(1)
     # nothing else may write to the result pipe
     devnull = os.open(os.devnull, os.O_RDWR)
     os.dup2(devnull, 0)
@@ -77,10 +79,10 @@ def _worker_main(path: str) -> None:
     from server.audit import install_from_env
 
     install_from_env([path])  # tests (and wary operators) log any socket or file access from here on
-    conn.send(("ready", None))
+    pipes.send(results, ("ready", None))
     while True:
         try:
-            request = QueryRequest(*requests.recv())
+            request = QueryRequest(*pipes.recv(requests))
         except (EOFError, OSError):
             return
         try:
@@ -88,11 +90,12 @@ def _worker_main(path: str) -> None:
                 result = run_local_query(store, request.sparql, request.default_graphs, request.named_graphs,
                                          base_iri=request.base_iri, union=request.union)
                 answer = render(result, request.accept, request.format, request.row_limit)
-            conn.send(("ok", (answer.media_type, answer.body, answer.truncated, answer.rows)))
+            reply = ("ok", (answer.media_type, answer.body, answer.truncated, answer.rows))
         except _QueryError as exc:
-            conn.send(("error", (type(exc).__name__, str(exc))))
+            reply = ("error", (type(exc).__name__, str(exc)))
         except Exception as exc:  # noqa: BLE001 - a worker answers every request; a dead one costs a restart
-            conn.send(("error", ("QueryError", f"query failed: {type(exc).__name__}")))
+            reply = ("error", ("QueryError", f"query failed: {type(exc).__name__}"))
+        pipes.send(results, reply)
 
 
 #: Where Debian's libjemalloc2 (and other distributions') puts jemalloc.
@@ -127,26 +130,30 @@ class _Worker:
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, close_fds=True,
         )
         assert self.process.stdin is not None and self.process.stdout is not None
-        # own duplicates of the pipe ends, so the Connections alone decide when they close
-        self._requests = multiprocessing.connection.Connection(os.dup(self.process.stdin.fileno()), readable=False)
-        self._results = multiprocessing.connection.Connection(os.dup(self.process.stdout.fileno()), writable=False)
+        # own duplicates of the pipe ends, so this object alone decides when they close
+        self._requests: int | None = os.dup(self.process.stdin.fileno())
+        self._results: int | None = os.dup(self.process.stdout.fileno())
         self.process.stdin.close()
         self.process.stdout.close()
         self.ready = False
         # one poll object per worker: multiprocessing's wait() builds a selector on every call
         self._poller = select.poll()
-        self._poller.register(self._results.fileno(), select.POLLIN | select.POLLERR | select.POLLHUP)
+        self._poller.register(self._results, select.POLLIN | select.POLLERR | select.POLLHUP)
 
     def send(self, request: QueryRequest) -> None:
+        if self._requests is None:
+            raise OSError("the worker was stopped")
         # a plain tuple pickles several times faster than the dataclass (and astuple deep-copies)
-        self._requests.send(tuple(getattr(request, name) for name in _FIELDS))
+        pipes.send(self._requests, tuple(getattr(request, name) for name in _FIELDS))
 
     def poll(self, timeout: float) -> bool:
         """Whether an answer (or the end of the pipe) is there within ``timeout`` seconds."""
         return bool(self._poller.poll(max(0, math.ceil(timeout * 1000))))
 
     def recv(self):  # type: ignore[no-untyped-def]
-        return self._results.recv()
+        if self._results is None:
+            raise EOFError("the worker was stopped")
+        return pipes.recv(self._results)
 
     def wait_ready(self, timeout: float) -> bool:
         if not self.ready and self.poll(timeout):
@@ -158,8 +165,10 @@ class _Worker:
         if self.process.poll() is None:
             self.process.kill()
         self.process.wait(5)
-        self._requests.close()
-        self._results.close()
+        for fd in (self._requests, self._results):
+            if fd is not None:
+                os.close(fd)
+        self._requests = self._results = None
 
 
 class QueryPool:
