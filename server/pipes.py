@@ -46,8 +46,10 @@ def recv(fd: int) -> Any:
         first += more
     size = int.from_bytes(first[:PREFIX], "big")
     if len(first) - PREFIX >= size:
-        # one message in flight per direction: nothing follows it in the pipe
-        return pickle.loads(memoryview(first)[PREFIX:PREFIX + size])
+        if len(first) - PREFIX > size:
+            # one message in flight per direction: a second one means the two ends disagree on the turn
+            raise OSError(f"{len(first) - PREFIX - size} unexpected bytes after a message")
+        return pickle.loads(memoryview(first)[PREFIX:])
     body = bytearray(size)
     view = memoryview(body)
     got = len(first) - PREFIX

@@ -61,3 +61,12 @@ def test_a_writer_that_dies_inside_the_prefix_is_an_end_of_file(pipe):
     os.close(write)
     with pytest.raises(EOFError, match="inside a message"):
         pipes.recv(read)
+
+
+def test_two_messages_at_once_break_the_turn_loudly(pipe):
+    """Requests and answers alternate; bytes past the first message mean a broken exchange, not a lost one."""
+    read, write = pipe
+    pipes.send(write, "one")
+    pipes.send(write, "two")
+    with pytest.raises(OSError, match="unexpected bytes"):
+        pipes.recv(read)
