@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
@@ -57,8 +57,9 @@ class Engine:
         self._write_lock = threading.Lock()
         self._graphs: list[str] | None = None
         self._cache: dict[str, object] = {}
-        #: guard.check's verdicts on recent query texts (a repeated query is not lexed again), until a write
-        self._checked: dict[tuple[str, tuple[str, ...], str | None], list[tuple[str, str]]] = {}
+        #: guard.check's verdicts on recent query texts (a repeated query is not lexed again), until a write:
+        #: the references and whether the default graph is the union of all graphs
+        self._checked: dict[tuple[str, tuple[str, ...], str | None], tuple[list[tuple[str, str]], bool]] = {}
         self.pool: QueryPool | None = None
         #: protocol queries started (admission tests prove a refused query never gets here)
         self.queries_started = 0
@@ -109,15 +110,16 @@ class Engine:
         """Answer a protocol query: guard, run within the timeout, serialise up to the row cap."""
         self.queries_started += 1
         key = (request.sparql, (*request.default_graphs, *request.named_graphs), request.base_iri)
-        references = self._checked.get(key)
-        if references is None:
+        verdict = self._checked.get(key)
+        if verdict is None:
             references = self.check(*key)  # a refused query raises, and is checked again next time
+            named = bool(request.default_graphs or request.named_graphs)
+            verdict = (references, not named and not guard.has_dataset_clause(references))
             if len(self._checked) >= CHECKED_QUERIES:
                 self._checked.clear()
-            self._checked[key] = references
+            self._checked[key] = verdict
         if request.union is None:
-            named = bool(request.default_graphs or request.named_graphs)
-            request = replace(request, union=not named and not guard.has_dataset_clause(references))
+            request = request.with_union(verdict[1])
         if self.pool is not None:
             answer = self._small(request)
             return answer if answer is not None else self.pool.run(request)

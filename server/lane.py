@@ -17,6 +17,11 @@ from typing import Any
 
 from werkzeug.exceptions import BadRequest
 
+from server import engine_of, error_response, exception_response
+from server.engine import graphs_param
+from server.executor import QueryRequest
+from server.sparql import answer_headers, base_iri, content_type, parse_pairs
+
 #: Parameters the lane understands; a request with any other goes to Flask.
 PARAMS = frozenset({"query", "default-graph-uri", "named-graph-uri", "format", "output"})
 #: Response headers of every answer (what the app's after_request hook adds).
@@ -67,8 +72,6 @@ class SparqlLane:
 
     @staticmethod
     def _parse(raw: str) -> tuple[str, tuple[tuple[str, str], ...]] | None:
-        from server.sparql import parse_pairs
-
         try:
             pairs = parse_pairs(raw.encode("latin-1"), "query string")
         except (BadRequest, UnicodeEncodeError):
@@ -83,11 +86,6 @@ class SparqlLane:
 
     def _answer(self, environ: dict, start_response: StartResponse, text: str,
                 pairs: tuple[tuple[str, str], ...]) -> Iterable[bytes]:
-        from server import engine_of, error_response, exception_response
-        from server.engine import graphs_param
-        from server.executor import QueryRequest
-        from server.sparql import answer_headers, base_iri, content_type
-
         app = self.app
         config = app.config
         admission = app.extensions["openness.admission"]

@@ -1,4 +1,5 @@
-"""The worker pipe messages (server.pipes): whole messages of any size, a clear end when the writer dies."""
+"""The worker pipe messages (server.pipes): whole messages of any size, a clear end when the writer dies;
+and the request they carry."""
 
 from __future__ import annotations
 
@@ -70,3 +71,15 @@ def test_two_messages_at_once_break_the_turn_loudly(pipe):
     pipes.send(write, "two")
     with pytest.raises(OSError, match="unexpected bytes"):
         pipes.recv(read)
+
+
+def test_a_request_with_its_union_decided_keeps_every_other_field():
+    from dataclasses import replace
+
+    from server.executor import QueryRequest
+
+    request = QueryRequest("ASK {}", ("http://e/g",), ("http://e/n",), "text/csv", "json", 7, "http://e/sparql")
+    for union in (True, False):
+        decided = request.with_union(union)
+        assert decided == replace(request, union=union)
+        assert decided.union is union and request.union is None
