@@ -4,9 +4,8 @@ pyoxigraph runs a query in Rust without checking for interruption, so a thread c
 can. Each worker opens a read-only snapshot of the store (an on-disk store directly; an in-memory store
 through a snapshot the pool writes to a temporary directory) and answers one query at a time over a pipe
 with the serialised result (requests and answers travel as plain tuples, which pickle fastest, in the
-length-prefixed messages of server.pipes). A query past
-its deadline gets its worker killed and replaced. After a write the pool is refreshed: workers reopen the
-store, so readers never see a half-done write.
+length-prefixed messages of server.pipes). A query past its deadline gets its worker killed and replaced.
+After a write the pool is refreshed: workers reopen the store, so readers never see a half-done write.
 
 No Flask here.
 """
@@ -69,8 +68,6 @@ class PoolBusyError(QueryError):
 def _worker_main(path: str) -> None:
     """Loop of a worker process: open the snapshot, answer requests on stdin/stdout until stdin closes."""
     import pyoxigraph as ox
-
-    from server import pipes
 
     requests, results = os.dup(0), os.dup(1)
     # nothing else may write to the result pipe
