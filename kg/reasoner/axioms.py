@@ -42,15 +42,24 @@ def never(_: object) -> bool:
     return False
 
 
+def _simplified(parts: list[Callable[[Any], bool]], unit: Callable[[Any], bool],
+                zero: Callable[[Any], bool]) -> Callable[[Any], bool] | list[Callable[[Any], bool]]:
+    """``parts`` without the ``unit`` test; a single test when that settles it (``zero`` absorbing, nothing
+    left, one part left), else the remaining parts (two or more) for the caller to combine."""
+    parts = [p for p in parts if p is not unit]
+    if any(p is zero for p in parts):
+        return zero
+    if not parts:
+        return unit
+    return parts[0] if len(parts) == 1 else parts
+
+
 def all_of(parts: list[Callable[[Any], bool]]) -> Callable[[Any], bool]:
     """The conjunction of tests, as one closure (``always`` parts dropped, ``never`` absorbing)."""
-    parts = [p for p in parts if p is not always]
-    if any(p is never for p in parts):
-        return never
-    if not parts:
-        return always
-    if len(parts) == 1:
-        return parts[0]
+    simple = _simplified(parts, always, never)
+    if not isinstance(simple, list):
+        return simple
+    parts = simple
     if len(parts) == 2:
         a, b = parts
         return lambda x: a(x) and b(x)
@@ -70,13 +79,10 @@ def all_of(parts: list[Callable[[Any], bool]]) -> Callable[[Any], bool]:
 
 def any_of(parts: list[Callable[[Any], bool]]) -> Callable[[Any], bool]:
     """The disjunction of tests, as one closure (``never`` parts dropped, ``always`` absorbing)."""
-    parts = [p for p in parts if p is not never]
-    if any(p is always for p in parts):
-        return always
-    if not parts:
-        return never
-    if len(parts) == 1:
-        return parts[0]
+    simple = _simplified(parts, never, always)
+    if not isinstance(simple, list):
+        return simple
+    parts = simple
     if len(parts) == 2:
         a, b = parts
         return lambda x: a(x) or b(x)
