@@ -27,6 +27,7 @@ DEFAULTS: dict[str, Any] = {
     "ALLOWED_HOSTS": (),  # hosts SERVICE/LOAD/FROM may name
     "WORKERS": None,  # query worker processes; default one per CPU
     "USE_WORKERS": True,  # False: run local queries in the request thread (no timeout)
+    "REPEAT_BUDGET": 0.1,  # seconds a worker took for a request whose repeats run in-thread (0: never)
     "CORS": True,  # read-only endpoints answer any origin (no credentials)
     "MAX_CONCURRENT": 6,  # SPARQL operations in flight; past it a request waits ADMISSION_WAIT, then gets 429
     "ADMISSION_WAIT": 0.5,  # seconds a request may wait for a free slot
@@ -54,6 +55,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         allowed_hosts=tuple(app.config["ALLOWED_HOSTS"] or ()),
         workers=app.config["WORKERS"],
         use_workers=bool(app.config["USE_WORKERS"]),
+        repeat_budget=float(app.config["REPEAT_BUDGET"]),
     )
     backend: Backend | None = None if isinstance(store, str | type(None)) else store
     app.extensions["openness"] = Engine(settings, backend)

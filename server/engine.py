@@ -8,6 +8,7 @@ deadline. No Flask here, so the same rules serve the CLI and tests.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 
@@ -26,7 +27,11 @@ from kg.store import (
 )
 from server import fastpath, guard
 from server.executor import QueryPool, QueryRequest, Snapshot
-from server.results import Answer, negotiate, render, serialize_native
+from server.repeats import CostBook
+from server.results import NATIVE_FORMATS, Answer, negotiate, render, result_kind, serialize_native
+
+#: Result formats the engine writes byte for byte as server.results does (its XML and TSV differ in form).
+SAME_NATIVE = frozenset({"application/sparql-results+json", "text/csv"})
 
 #: Query texts whose guard verdicts are kept (the map is emptied when full).
 CHECKED_QUERIES = 1024
@@ -44,6 +49,9 @@ class Settings:
     workers: int | None = None
     #: False runs local queries in the request thread (no timeout enforcement; for quick tests and the CLI).
     use_workers: bool = True
+    #: seconds a request may have taken in a worker for its repeats to run in the request thread (capped
+    #: at a tenth of the timeout; 0: every query that is not a single pattern runs in a worker)
+    repeat_budget: float = 0.1
     extra: dict[str, object] = field(default_factory=dict)
 
 
@@ -67,6 +75,10 @@ class Engine:
         self._reader: fastpath.Reader | None = None
         #: queries answered in the request thread (server.fastpath)
         self.small_queries = 0
+        #: costs of recent requests, so cheap repeats skip the workers (server.repeats)
+        self.costs = CostBook(max(0.0, min(settings.repeat_budget, settings.query_timeout / 10)))
+        #: repeated queries answered in the request thread
+        self.repeat_queries = 0
         if settings.use_workers and isinstance(self.backend, LocalBackend):
             path = self._snapshot_path()
             self.pool = QueryPool(path, size=settings.workers, timeout=settings.query_timeout)
@@ -122,7 +134,14 @@ class Engine:
             request = request.with_union(verdict[1])
         if self.pool is not None:
             answer = self._small(request)
-            return answer if answer is not None else self.pool.run(request)
+            if answer is None:
+                answer = self._repeat(request)
+            if answer is None:
+                generation = self.pool.generation
+                answer = self.pool.run(request)
+                if self.pool.generation == generation:  # no write while it ran: the cost is this snapshot's
+                    self.costs.record(request, request.sparql, verdict[0], generation, answer)
+            return answer
         if isinstance(self.backend, LocalBackend):
             with engine_errors():  # results are lazy: rendering them raises the engine's errors too
                 result = run_local_query(self.backend.store, request.sparql, request.default_graphs,
@@ -152,13 +171,9 @@ class Engine:
         shape = fastpath.single_pattern(request.sparql)
         if shape is None:
             return None
-        if self._reader is None:
-            pool = self.pool
-            self._reader = fastpath.Reader(lambda: pool.path)
-        try:
-            store = self._reader.store(self.pool.generation)
-        except OSError:
-            return None  # the snapshot cannot be opened here: the workers will say why
+        store = self._view(self.pool)
+        if store is None:
+            return None
         self.small_queries += 1
         cap = request.row_limit
         with engine_errors():
@@ -170,6 +185,41 @@ class Engine:
                 again = self._run(store, request, shape.capped(cap))
                 body, rows = serialize_native(again, media, shape.bound)  # type: ignore[arg-type]
         return Answer(media, body, truncated=truncated, rows=rows)
+
+    def _repeat(self, request: QueryRequest) -> Answer | None:
+        """Answer in this thread a request a worker answered cheaply on this snapshot (server.repeats), or
+        None for the workers."""
+        pool = self.pool
+        cost = None if pool is None else self.costs.admits(request, pool.generation)
+        if cost is None:
+            return None
+        assert pool is not None
+        store = self._view(pool)
+        if store is None:
+            return None
+        self.repeat_queries += 1
+        started = time.perf_counter()
+        with engine_errors():
+            result = self._run(store, request, request.sparql)
+            kind = result_kind(result)
+            media = negotiate(request.accept, request.format, kind)
+            if kind == "solutions" and media in SAME_NATIVE and not cost.truncated:
+                # the engine writes it without holding the GIL: iterating solutions in Python holds it while
+                # the engine evaluates, which stalls the server's other threads; the rows are known
+                answer = Answer(media, result.serialize(format=NATIVE_FORMATS[media]) or b"", rows=cost.rows)  # type: ignore[union-attr]
+            else:
+                answer = render(result, request.accept, request.format, request.row_limit)
+        self.costs.observe(request, time.perf_counter() - started)
+        return answer
+
+    def _view(self, pool: QueryPool) -> ox.Store | None:
+        """This process's read-only view of the workers' snapshot (None if it cannot be opened here)."""
+        if self._reader is None:
+            self._reader = fastpath.Reader(lambda: pool.path)
+        try:
+            return self._reader.store(pool.generation)
+        except OSError:
+            return None  # the workers will say why
 
     @staticmethod
     def _run(store: ox.Store, request: QueryRequest, sparql: str) -> QueryResult:

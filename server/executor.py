@@ -91,11 +91,13 @@ def _worker_main(path: str) -> None:
         except (EOFError, OSError):  # the server closed the pipes (or is gone): stop quietly
             return
         try:
+            started = time.perf_counter()
             with engine_errors():  # results are lazy: rendering them raises the engine's errors too
                 result = run_local_query(store, request.sparql, request.default_graphs, request.named_graphs,
                                          base_iri=request.base_iri, union=request.union)
                 answer = render(result, request.accept, request.format, request.row_limit)
-            reply = ("ok", (answer.media_type, answer.body, answer.truncated, answer.rows))
+            seconds = time.perf_counter() - started  # what a repeat of it costs (server.repeats)
+            reply = ("ok", (answer.media_type, answer.body, answer.truncated, answer.rows, seconds))
         except _QueryError as exc:
             reply = ("error", (type(exc).__name__, str(exc)))
         except Exception as exc:  # noqa: BLE001 - a worker answers every request; a dead one costs a restart
@@ -241,8 +243,8 @@ class QueryPool:
         if status == "ok":
             from server.results import Answer
 
-            media_type, body, truncated, rows = payload
-            return Answer(media_type, body, truncated=truncated, rows=rows)
+            media_type, body, truncated, rows, seconds = payload
+            return Answer(media_type, body, truncated=truncated, rows=rows, seconds=seconds)
         name, message = payload
         if name == "NotAcceptableError":
             from server.results import NotAcceptableError

@@ -162,6 +162,8 @@ class Answer:
     truncated: bool = False
     rows: int = 0
     headers: dict[str, str] = field(default_factory=dict)
+    #: seconds the engine took to evaluate and serialise it, when measured (a worker's answer)
+    seconds: float | None = None
 
 
 def _term_json(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> dict[str, object]:

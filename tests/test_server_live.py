@@ -90,3 +90,9 @@ def test_serve_refuses_a_short_token(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "kg", "serve", "--store", "memory", "--token-file", str(token)],
                           capture_output=True, text=True, timeout=60, cwd=Path(__file__).resolve().parents[1])
     assert proc.returncode == 2 and "at least 16 characters" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_serve_refuses_a_negative_repeat_budget():
+    proc = subprocess.run([sys.executable, "-m", "kg", "serve", "--store", "memory", "--repeat-budget", "-1"],
+                          capture_output=True, text=True, timeout=60, cwd=Path(__file__).resolve().parents[1])
+    assert proc.returncode == 2 and "--repeat-budget -1" in proc.stderr and "Traceback" not in proc.stderr

@@ -28,6 +28,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--row-limit", type=int, default=10_000, help="rows per result before truncation")
     parser.add_argument("--workers", type=int, default=None, help="query worker processes (default: CPUs)")
     parser.add_argument("--threads", type=int, default=8, help="HTTP threads (default 8)")
+    parser.add_argument("--repeat-budget", type=float, default=0.1, metavar="SECONDS",
+                        help="a query a worker answered within this time runs in the request thread when "
+                             "repeated on unchanged data (default 0.1, at most a tenth of --timeout; 0: never)")
     parser.add_argument("--allow-host", action="append", default=[], metavar="HOST",
                         help="a host SERVICE/LOAD/FROM may name (repeatable; '*.example.org' works)")
     parser.add_argument("--token-file", type=Path, default=None,
@@ -67,6 +70,8 @@ def run(args: argparse.Namespace) -> int:
 
     if not 0 <= args.port <= 65535:
         raise ConfigurationError(f"--port {args.port}: expected 0-65535")
+    if args.repeat_budget < 0:
+        raise ConfigurationError(f"--repeat-budget {args.repeat_budget}: expected 0 or more seconds")
     if args.max_concurrent < 1 or args.client_burst < 1 or args.client_rate < 0 or args.admission_wait < 0:
         raise ConfigurationError("--max-concurrent and --client-burst must be at least 1, --client-rate and "
                                  "--admission-wait not negative")
@@ -80,6 +85,7 @@ def run(args: argparse.Namespace) -> int:
         "QUERY_TIMEOUT": args.timeout,
         "ROW_LIMIT": args.row_limit,
         "WORKERS": args.workers,
+        "REPEAT_BUDGET": args.repeat_budget,
         "ALLOWED_HOSTS": tuple(args.allow_host),
         "MAX_CONCURRENT": args.max_concurrent,
         "ADMISSION_WAIT": args.admission_wait,
