@@ -35,6 +35,8 @@ SAME_NATIVE = frozenset({"application/sparql-results+json", "text/csv"})
 
 #: Query texts whose guard verdicts are kept (the map is emptied when full).
 CHECKED_QUERIES = 1024
+#: Longest query text whose verdict is kept (bodies may reach 1 MiB: the map must stay small).
+CHECKED_TEXT = 16_384
 
 
 @dataclass
@@ -127,9 +129,10 @@ class Engine:
             references = self.check(*key)  # a refused query raises, and is checked again next time
             named = bool(request.default_graphs or request.named_graphs)
             verdict = (references, not named and not guard.has_dataset_clause(references))
-            if len(self._checked) >= CHECKED_QUERIES:
-                self._checked.clear()
-            self._checked[key] = verdict
+            if len(request.sparql) <= CHECKED_TEXT:
+                if len(self._checked) >= CHECKED_QUERIES:
+                    self._checked.clear()
+                self._checked[key] = verdict
         if request.union is None:
             request = request.with_union(verdict[1])
         if self.pool is not None:

@@ -59,10 +59,9 @@ def is_single_pattern(sparql: str) -> bool:
     return single_pattern(sparql) is not None
 
 
-@functools.lru_cache(maxsize=1024)
 def single_pattern(sparql: str) -> Shape | None:
     """The shape of a single-pattern query (see :func:`is_single_pattern`), None for anything else (cached:
-    a query a client repeats is not lexed again).
+    a query a client repeats is not lexed again; a long text is neither lexed nor kept).
 
     >>> single_pattern('SELECT * { ?s ?p ?o } LIMIT 5 # five').capped(3)
     'SELECT * { ?s ?p ?o } LIMIT 3'
@@ -71,8 +70,11 @@ def single_pattern(sparql: str) -> Shape | None:
     >>> single_pattern('SELECT * { ?s ?p ?o } LIMIT 1 0') is None  # not one number: the engine says why
     True
     """
-    if len(sparql) > MAX_LENGTH:
-        return None
+    return None if len(sparql) > MAX_LENGTH else _cached_shape(sparql)
+
+
+@functools.lru_cache(maxsize=1024)
+def _cached_shape(sparql: str) -> Shape | None:
     try:
         return _shape(sparql, _Lexed(sparql))
     except Exception:  # noqa: BLE001 - not recognised: the worker path reports the error

@@ -31,6 +31,8 @@ from server.results import Answer
 VOLATILE = frozenset({"NOW", "RAND", "UUID", "STRUUID", "BNODE"})
 #: Requests whose costs are kept (the book is emptied when full).
 ENTRIES = 1024
+#: Longest query text kept (bodies may reach 1 MiB; the book must not hold a gigabyte of them).
+MAX_TEXT = 16_384
 #: A run in the request thread this many times over the budget sends its request back to the workers.
 OVERRUN = 4.0
 
@@ -71,7 +73,9 @@ class CostBook:
     def record(self, request: Hashable, sparql: str, references: Sequence[tuple[str, str]],
                generation: int, answer: Answer) -> None:
         """A worker gave ``answer`` to ``request`` on ``generation``: keep its cost if cheap and repeatable."""
-        if answer.seconds is None or answer.seconds > self.budget or self.admits(request, generation):
+        if answer.seconds is None or answer.seconds > self.budget or len(sparql) > MAX_TEXT:
+            return
+        if self.admits(request, generation):
             return
         if any(keyword == "SERVICE" for keyword, _ in references) or not is_deterministic(sparql):
             return

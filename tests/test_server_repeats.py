@@ -138,3 +138,18 @@ def test_a_query_stopped_by_the_timeout_is_stopped_again(make_app):
     for _ in range(2):
         assert client.get("/sparql", query_string={"query": query}).status_code == 503
     assert engine_of(app).repeat_queries == 0
+
+
+def test_long_texts_are_not_kept(app, client):
+    engine = engine_of(app)
+    query = f"{COUNT} #{'x' * 20_000}"  # a cheap query with a long comment, as a POST body
+    for _ in range(2):
+        response = client.post("/sparql", data=query, content_type="application/sparql-query",
+                               headers={"Accept": "text/csv"})
+        assert response.status_code == 200
+    assert all(len(key[0]) <= 16_384 for key in engine._checked)
+    request = QueryRequest(query)
+    assert not any(getattr(r, "sparql", "") == query for r in engine.costs._cheap)
+    book = CostBook(budget=0.1)
+    book.record(request, query, [], 1, Answer("text/csv", b"", seconds=0.001))
+    assert book.admits(request, 1) is None

@@ -62,6 +62,25 @@ def _token(args: argparse.Namespace) -> str | None:
     return token or None
 
 
+def _with_allocator() -> None:
+    """Run this command again with the allocator the query workers preload (jemalloc when the system has it,
+    see server.executor.worker_allocator), when started from the command line: repeats of cheap queries
+    run the engine in this process too, and measured side by side (count by category, 4 clients) it answers
+    about 4 % more of them per second. ``OPENNESS_WORKER_MALLOC=system`` or an LD_PRELOAD of one's own
+    keeps the process as it is; the process id stays the same (exec)."""
+    from server.executor import worker_allocator
+
+    main = sys.modules.get("__main__")
+    spec = getattr(main, "__spec__", None)
+    from_command_line = (spec is not None and spec.name == "kg.__main__") or Path(sys.argv[0]).name == "openness"
+    allocator = worker_allocator()
+    if not from_command_line or allocator is None or os.environ.get("LD_PRELOAD"):
+        return
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.execve(sys.executable, [sys.executable, *sys.orig_argv[1:]], {**os.environ, "LD_PRELOAD": allocator})
+
+
 def run(args: argparse.Namespace) -> int:
     import waitress
 
@@ -72,6 +91,7 @@ def run(args: argparse.Namespace) -> int:
         raise ConfigurationError(f"--port {args.port}: expected 0-65535")
     if args.repeat_budget < 0:
         raise ConfigurationError(f"--repeat-budget {args.repeat_budget}: expected 0 or more seconds")
+    _with_allocator()
     if args.max_concurrent < 1 or args.client_burst < 1 or args.client_rate < 0 or args.admission_wait < 0:
         raise ConfigurationError("--max-concurrent and --client-burst must be at least 1, --client-rate and "
                                  "--admission-wait not negative")
