@@ -193,10 +193,11 @@ class Engine:
         """Answer in this thread a request a worker answered cheaply on this snapshot (server.repeats), or
         None for the workers."""
         pool = self.pool
-        cost = None if pool is None else self.costs.admits(request, pool.generation)
+        if pool is None:
+            return None
+        cost = self.costs.admits(request, pool.generation)
         if cost is None:
             return None
-        assert pool is not None
         store = self._view(pool)
         if store is None:
             return None
