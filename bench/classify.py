@@ -82,7 +82,7 @@ def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
 
 
 def write_files(records: list[dict[str, Any]], directory: Path) -> tuple[Path, Path]:
-    """The records as a CSV file and a JSON file (DESIGN section 4)."""
+    """The records as a CSV file and a JSON file (docs/design.md section 4)."""
     csv_path, json_path = directory / "models.csv", directory / "models.json"
     with csv_path.open("w", encoding="utf-8", newline="") as out:
         write_csv(records, out)

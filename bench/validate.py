@@ -1,7 +1,7 @@
 """Benchmark: `openness validate` against plain pySHACL over the whole graph, with the same results.
 
 Generates N CSV records (default 1,000, 10,000 and 100,000) with about 5 % defects of every kind
-DESIGN section 4 lists, runs `openness validate FILE --format json` as a subprocess (end to end: start-up,
+docs/design.md section 4 lists, runs `openness validate FILE --format json` as a subprocess (end to end: start-up,
 reading, validation, report) and, up to --pyshacl-max records, plain ``pyshacl.validate`` over the
 records' rdflib graph with the same shapes. It asserts both give the same results (focus node, path,
 severity and value) and prints the times and the CLI's peak memory.
@@ -30,7 +30,7 @@ ARTIFACTS = ("weights", "architecture", "training_code", "training_data", "infer
              "technical_report", "research_paper")
 LICENCES = ("Apache-2.0", "MIT", "llama3.1", "CC-BY-4.0", "gemma", "BSD-3-Clause")
 AVAILABILITY = ("public", "gated", "not-released", "unknown")
-#: One defect kind per rule of DESIGN section 4 (duplicate ids: planted as two rows with one id).
+#: One defect kind per rule of docs/design.md section 4 (duplicate ids: planted as two rows with one id).
 DEFECTS = ("no-id", "bad-id", "no-name", "no-developer", "availability", "date", "huggingface", "wikidata",
            "source", "url", "licence-id", "licence-name", "available-no-licence", "withheld-licence",
            "withheld-url", "no-source", "duplicate")

@@ -64,7 +64,7 @@ def _links(record: Mapping[str, Any], marker: str) -> bool:
     return any(marker in str(link) for link in (links if isinstance(links, list) else [links]))
 
 
-#: What the provenance table counts: hand checks and links to the registries (DESIGN section 3).
+#: What the provenance table counts: hand checks and links to the registries (docs/design.md section 3).
 PROVENANCE: tuple[tuple[str, Any], ...] = (
     ("were checked by hand against primary sources (`checked`)", lambda r: bool(r.get("checked"))),
     ("name a Hugging Face repo (`huggingface`)", lambda r: bool(r.get("huggingface"))),

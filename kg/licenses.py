@@ -58,7 +58,7 @@ MOF_CONTENT_TYPE: dict[str, ContentType] = {
     "model_metadata": "data",
 }
 
-#: The MOF's open-data and open-document licences, as patterns over SPDX ids (DESIGN section 2, and the
+#: The MOF's open-data and open-document licences, as patterns over SPDX ids (docs/design.md section 2, and the
 #: data/document entries of the MOT's mof-licenses.json). Licences the SPDX list already flags OSI or FSF
 #: need no entry. Ported Creative Commons variants (``CC-BY-3.0-US``) count like the originals, as the
 #: MOT's test oracle expects.

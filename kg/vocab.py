@@ -131,7 +131,7 @@ class AIO(DefinedNamespace):
     InstitutionalKnowledgeDiffused: URIRef
 
 
-#: Artifact slug -> individual, in DESIGN section 2 order.
+#: Artifact slug -> individual, in docs/design.md section 2 order.
 ARTIFACTS: dict[str, URIRef] = {
     "api": AIO.API,
     "architecture": AIO.Architecture,

@@ -41,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def write_json(results: list, out: TextIO, explain: bool) -> None:
-    """DESIGN section 5: a JSON array of objects with id, name, category, mof_class, dimensions, reasons."""
+    """docs/design.md section 5: a JSON array of objects with id, name, category, mof_class, dimensions, reasons."""
     dump_json([r.as_json() for r in results], out)
     out.write("\n")
 

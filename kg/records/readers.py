@@ -246,7 +246,7 @@ def csv_field(column: str) -> tuple[str, str | None] | None:
 
 
 def read_csv_text(text: str, file: str) -> RecordSet:
-    """The CSV of DESIGN section 4, one row per model; row numbers count the header as line 1."""
+    """The CSV of docs/design.md section 4, one row per model; row numbers count the header as line 1."""
     result = RecordSet(files=[file])
     reader = csv.reader(io.StringIO(text, newline=""))
     try:

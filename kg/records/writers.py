@@ -1,4 +1,4 @@
-"""Write records in every format of DESIGN section 4 (RDF, JSON, YAML and the CSV)."""
+"""Write records in every format of docs/design.md section 4 (RDF, JSON, YAML and the CSV)."""
 
 from __future__ import annotations
 

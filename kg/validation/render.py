@@ -1,4 +1,4 @@
-"""A validation report as text (for people), JSON (DESIGN section 4) or Turtle (the SHACL report graph)."""
+"""A validation report as text (for people), JSON (docs/design.md section 4) or Turtle (the SHACL report graph)."""
 
 from __future__ import annotations
 
@@ -55,7 +55,7 @@ def write_text(report: Report, out: TextIO) -> None:
 
 
 def write_json(report: Report, out: TextIO) -> None:
-    """``{"conforms", "violations", "warnings", "results": [...]}`` exactly as DESIGN section 4 says."""
+    """``{"conforms", "violations", "warnings", "results": [...]}`` exactly as docs/design.md section 4 says."""
     json.dump(
         {
             "conforms": report.conforms,

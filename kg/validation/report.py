@@ -253,7 +253,7 @@ class Locator:
         return result
 
     def csv_column(self, focus: Any, predicate: ox.NamedNode, value: Any) -> str | None:
-        """The CSV column a statement is written in (DESIGN section 4), when the reader did not say."""
+        """The CSV column a statement is written in (docs/design.md section 4), when the reader did not say."""
         slug = self.artifact_slug(focus)
         if slug is not None:
             suffix = _RELEASE_COLUMNS.get(predicate.value)
