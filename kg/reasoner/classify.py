@@ -40,7 +40,7 @@ class Classification:
     deciding: dict[str, str] = field(default_factory=dict)
 
     def as_json(self) -> dict[str, Any]:
-        """The object ``classify --format json`` prints (docs/design.md section 5), built by hand: ``asdict`` deep-copies."""
+        """The object ``classify --format json`` prints (docs/design.md section 5); ``asdict`` would deep-copy."""
         return {
             "id": self.id, "iri": self.iri, "name": self.name, "category": self.category,
             "mof_class": self.mof_class, "dimensions": dict(self.dimensions), "reasons": list(self.reasons),
