@@ -6,13 +6,20 @@ that write get a fresh in-memory app from ``make_app``. Other fixtures: append b
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 TOKEN = "test-token-0123456789abcdef"
+
+#: Third-party datasets the cross-checks and conformance tests read (``mot/``, ``osai-index/``,
+#: ``w3c-sparql11/``): ``$OPENNESS_EXTERNAL``, else the team's shared folder beside the checkout.
+#: Tests that need one skip with the path they looked for when it is absent.
+EXTERNAL = Path(os.environ.get("OPENNESS_EXTERNAL") or Path(__file__).resolve().parents[2] / "shared" / "external")
 
 
 @pytest.fixture(scope="session")

@@ -21,9 +21,9 @@ import yaml
 from kg.licenses import canonical_license_id
 from kg.records.plain import claims_of
 from kg.resources import bundled_record_files
+from tests.conftest import EXTERNAL
 
 ROOT = Path(__file__).resolve().parents[1]
-EXTERNAL = Path(__file__).resolve().parents[2] / "shared" / "external"
 EXPLAINED = ROOT / "kg" / "data" / "crosscheck-explained.yaml"
 DATA_DOC = ROOT / "docs" / "data.md"
 AVAILABILITY = ("weights", "training_code", "training_data")

