@@ -113,15 +113,17 @@ def model_facts(slug: str) -> dict[str, object] | None:
         values.setdefault(row["p"].value, []).append(row["o"])
     types = {t.value for t in values.get(RDF_TYPE, [])}
     releases = engine.select(f"""
-        SELECT ?r ?kind ?avail ?lic ?url ?src WHERE {{
+        SELECT ?r ?kind ?avail ?lic ?lic_label ?url ?src WHERE {{
           <{iri}> <https://w3id.org/ai-openness/ontology#hasRelease> ?r .
           OPTIONAL {{ ?r <https://w3id.org/ai-openness/ontology#artifact> ?kind }}
           OPTIONAL {{ ?r <https://w3id.org/ai-openness/ontology#availability> ?avail }}
-          OPTIONAL {{ ?r <http://purl.org/dc/terms/license> ?lic }}
+          OPTIONAL {{ ?r <http://purl.org/dc/terms/license> ?lic
+            OPTIONAL {{ ?lic <http://www.w3.org/2000/01/rdf-schema#label> ?lic_label FILTER(isBlank(?lic)) }} }}
           OPTIONAL {{ ?r <https://schema.org/url> ?url }}
           OPTIONAL {{ ?r <http://www.w3.org/ns/prov#wasDerivedFrom> ?src }}
         }}""")
     by_release: dict[str, dict[str, object]] = {}
+    blank_labels: dict[str, str] = {}  # a free-text licence's label, read in the same row as the licence
     for row in releases:
         entry = by_release.setdefault(row["r"].value, {"iri": row["r"].value, "urls": set(), "sources": set(),
                                                         "licences": set()})
@@ -131,6 +133,8 @@ def model_facts(slug: str) -> dict[str, object] | None:
             entry["availability"] = _AVAILABILITY.get(row["avail"].value, local_name(row["avail"].value))
         if "lic" in row:
             entry["licences"].add(row["lic"])  # type: ignore[union-attr]
+            if "lic_label" in row:
+                blank_labels[row["lic"].value] = row["lic_label"].value
         if "url" in row:
             entry["urls"].add(row["url"].value)  # type: ignore[union-attr]
         if "src" in row:
@@ -141,14 +145,6 @@ def model_facts(slug: str) -> dict[str, object] | None:
     lookup |= {r["kind"] for r in by_release.values() if "kind" in r}  # type: ignore[misc]
     lookup |= {lic.value for lic in licence_terms if isinstance(lic, ox.NamedNode)}
     labels = _labels(lookup)
-    blank_labels: dict[str, str] = {}
-    for lic in licence_terms:
-        if isinstance(lic, ox.BlankNode):
-            found = engine.select(f"SELECT ?l WHERE {{ <{iri}> <https://w3id.org/ai-openness/ontology#hasRelease> "
-                                  f"?r . ?r <http://purl.org/dc/terms/license> ?b . ?b "
-                                  f"<http://www.w3.org/2000/01/rdf-schema#label> ?l }}")
-            for row in found:
-                blank_labels[lic.value] = row["l"].value
     order = {str(k): i for i, k in enumerate(ARTIFACTS.values())}
     artifacts = []
     for entry in sorted(by_release.values(), key=lambda e: (order.get(str(e.get("kind")), 99), str(e["iri"]))):

@@ -120,3 +120,34 @@ def test_ontology_turtle_and_html(client):
     assert 'id="OpenWeightModel"' in page and 'id="artifactAccess"' in page
     assert client.get("/ontology.ttl").mimetype == "text/turtle"
     assert client.get("/ontology", query_string={"format": "jsonld"}).mimetype == "application/ld+json"
+
+
+FREE_TEXT_LICENCES = """id: two-free-text
+name: Two Free Text
+developer: Example Lab
+date: 2025-01-02
+source: [https://example.org/two-free-text]
+artifacts:
+  weights: {availability: public, license: Acme Weights Terms}
+  training_code: {availability: public, license: Acme Code Terms}
+"""
+
+
+def test_each_free_text_licence_shows_its_own_label(make_app, tmp_path):
+    """Two free-text licences on one model: each artifact shows its own licence, not the last one read."""
+    import pyoxigraph as ox
+
+    from kg.records import read_file
+    from tests.conftest import TOKEN
+
+    path = tmp_path / "two-free-text.yaml"
+    path.write_text(FREE_TEXT_LICENCES)
+    data = ox.serialize(read_file(path).triples, format=ox.RdfFormat.N_TRIPLES).decode()
+    client = make_app().test_client()
+    response = client.post("/update", data=f"INSERT DATA {{ {data} }}".encode(),
+                           content_type="application/sparql-update", headers={"Authorization": f"Bearer {TOKEN}"})
+    assert response.status_code == 200, response.data
+    page = client.get("/model/two-free-text", headers=BROWSER).data.decode()
+    weights = page[page.index('id="weights"'):] if 'id="weights"' in page else page
+    assert "Acme Weights Terms" in page and "Acme Code Terms" in page
+    assert weights.index("Acme Weights Terms") < weights.index("Acme Code Terms")
