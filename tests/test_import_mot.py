@@ -52,7 +52,8 @@ def test_all_records_import(records: dict[str, dict]) -> None:
 
 @needs_mot
 def test_records_load_through_the_record_reader(records: dict[str, dict]) -> None:
-    plain = pytest.importorskip("kg.records.plain")
+    from kg.records import plain
+
     recordset = plain.records_to_recordset(list(records.values()), file=str(MODELS))
     assert len(list(recordset.models())) == 273
 

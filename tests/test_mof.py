@@ -151,10 +151,8 @@ def test_mof_axioms_match_mot(path: Path, expected: str | None) -> None:
 
 
 def _reasoner() -> Any:
-    try:
-        import kg.reasoner as reasoner
-    except ImportError:
-        pytest.skip("kg.reasoner not available")
+    import kg.reasoner as reasoner
+
     return reasoner
 
 
