@@ -73,7 +73,7 @@ def test_bad_values_are_kept_for_validation(tmp_path):
         ("entity.rdf", b'<?xml version="1.0"?>\n<!DOCTYPE r [<!ENTITY a "aaaa">]>\n<r/>', "DOCTYPE"),
         ("remote.jsonld", b'{"@context": "https://evil.example/ctx.jsonld", "@id": "http://a"}', "not fetched"),
         ("bad.json", b'{"id": "x",, }', "JSON syntax error"),
-        ("bad.yaml", b"- id: x\n  name: [unclosed\n", "YAML syntax error"),
+        ("bad.yaml", b"- id: x\n  name: [unclosed\n", "not valid YAML"),
         ("notes.txt", b"hello", "unknown file extension"),
     ],
 )

@@ -29,10 +29,9 @@ from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import quote
 
-import yaml
-
 from kg.errors import UnreadableInputError
 from kg.licenses import MOF_CONTENT_TYPE, canonical_license_id
+from kg.parsing import load_yaml, read_text
 
 DATASET = "Model Openness Tool"
 #: Where the MOT's model records are published; a record's ``source`` is its file there.
@@ -176,17 +175,7 @@ def read_mot_file(path: str | Path, *, source: str | None = None, unlisted: Unli
     Raises ``UnreadableInputError`` (naming the file) for a missing file, bad YAML or no MOT record.
     """
     path = Path(path)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise UnreadableInputError(str(path), "no such file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UnreadableInputError(str(path), f"cannot read the file: {exc}") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise UnreadableInputError(str(path), f"not valid YAML: {problem}", line=line) from None
+    data = load_yaml(read_text(path), str(path))  # bounded: no alias bombs, no deep nesting
     try:
         return record_from_mot(data, source=source or MOT_MODELS_URL + quote(path.name), unlisted=unlisted)
     except ValueError as exc:

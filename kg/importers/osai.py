@@ -16,12 +16,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-import yaml
-
 from kg.errors import UnreadableInputError
 from kg.importers.common import as_list, normalise_date, slugify
 from kg.importers.files import expand_paths, import_files
 from kg.importers.registry import ImportOptions, ImportResult
+from kg.parsing import load_yaml, read_text
 
 DATASET = "https://doi.org/10.5281/zenodo.15386042"
 ENTRY_URL = "https://osai-index.eu/model/"
@@ -149,15 +148,7 @@ def _license(value: Any) -> str | None:
 
 def read_osai_file(path: Path) -> dict:
     """The record of one index file; raises UnreadableInputError naming the file (and line)."""
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UnreadableInputError(str(path), f"cannot read the file: {exc}") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        raise UnreadableInputError(str(path), f"not valid YAML: {getattr(exc, 'problem', None) or exc}",
-                                   line=line) from None
+    data = load_yaml(read_text(path), str(path))  # bounded: no alias bombs, no deep nesting
     if not isinstance(data, Mapping):
         raise UnreadableInputError(str(path), "not an OSAI index model file (expected a YAML mapping)")
     return record_from_osai(data, path)

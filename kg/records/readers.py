@@ -10,15 +10,12 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-import pyoxigraph as ox
-import yaml
-
 from kg.errors import UnreadableInputError
+from kg.parsing import MAX_INPUT_BYTES, load_json, load_yaml, parse_rdf, read_text
 from kg.perf import gc_paused
 from kg.records.model import Location, RecordSet
 from kg.records.plain import MODEL_FIELDS
@@ -33,11 +30,9 @@ EXTENSIONS = {
     ".json-ld": "jsonld", ".rdf": "xml", ".owl": "xml", ".xml": "xml", ".json": "json",
     ".yaml": "yaml", ".yml": "yaml", ".csv": "csv",
 }
-_RDF_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "xml": ox.RdfFormat.RDF_XML,
-                "jsonld": ox.RdfFormat.JSON_LD}
 FORMATS = ("turtle", "nt", "jsonld", "xml", "json", "yaml", "csv")
 #: The largest input file read at once (bounded parse).
-MAX_FILE_BYTES = 512 * 1024 * 1024
+MAX_FILE_BYTES = MAX_INPUT_BYTES
 
 _CSV_FIXED = {"id", "name", "developer", "date", "source", "huggingface", "wikidata", "links", "as_of",
               "checked", "dataset", "based_on"}
@@ -53,36 +48,6 @@ def guess_format(path: Path) -> str:
             + ", ".join(sorted(EXTENSIONS))
         )
     return fmt
-
-
-def read_text(path: Path) -> str:
-    """The file as UTF-8 text, or a clear error for a missing, empty, binary or mis-encoded file."""
-    name = str(path)
-    try:
-        if path.is_dir():
-            raise UnreadableInputError(name, "is a directory, not a record file")
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise UnreadableInputError(name, f"file is larger than {MAX_FILE_BYTES // 2**20} MiB")
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise UnreadableInputError(name, "no such file") from None
-    except PermissionError:
-        raise UnreadableInputError(name, "permission denied") from None
-    except OSError as exc:
-        raise UnreadableInputError(name, f"cannot read: {exc.strerror or exc}") from None
-    if not data.strip():
-        raise UnreadableInputError(name, "the file is empty")
-    if b"\x00" in data[:8192]:
-        raise UnreadableInputError(name, "binary data (NUL bytes), not a text record file")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise UnreadableInputError(
-            name, f"not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start})", line=line
-        ) from None
-    return text
 
 
 def read_file(path: str | Path, format: str | None = None) -> RecordSet:
@@ -111,9 +76,6 @@ def read_files(paths: Iterable[str | Path], format: str | None = None) -> Record
 
 
 # --- RDF ---------------------------------------------------------------------------------------
-
-_DOCTYPE = re.compile(r"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
-
 
 def local_context() -> dict[str, Any]:
     """The project's JSON-LD context (shipped with the package; never fetched)."""
@@ -148,27 +110,10 @@ def _resolve_context(value: Any, file: str) -> Any:
 
 
 def read_rdf_text(text: str, file: str, fmt: str) -> RecordSet:
-    """Parse Turtle, N-Triples, RDF/XML or JSON-LD with pyoxigraph (no network, no entities)."""
-    if fmt == "xml":
-        match = _DOCTYPE.search(text)
-        if match:
-            line = text.count("\n", 0, match.start()) + 1
-            raise UnreadableInputError(
-                file, "RDF/XML with a DOCTYPE or entity declarations is refused (entity expansion)", line=line
-            )
+    """Parse Turtle, N-Triples, RDF/XML or JSON-LD through ``kg.parsing`` (no network, no entities)."""
     if fmt == "jsonld":
-        try:
-            doc = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise UnreadableInputError(file, f"JSON syntax error: {exc.msg}", line=exc.lineno) from None
-        text = json.dumps(_inline_contexts(doc, file))
-    try:
-        quads = list(ox.parse(text, format=_RDF_FORMATS[fmt], base_iri=Path(file).resolve().as_uri()))
-    except SyntaxError as exc:
-        message = str(exc).replace("Parser error at ", "syntax error at ")
-        raise UnreadableInputError(file, message, line=getattr(exc, "lineno", None)) from None
-    except (ValueError, OSError) as exc:
-        raise UnreadableInputError(file, f"cannot parse as {fmt}: {exc}") from None
+        text = json.dumps(_inline_contexts(load_json(text, file), file))
+    quads = parse_rdf(text, fmt, source=file, base_iri=Path(file).resolve().as_uri())
     result = RecordSet(files=[file])
     result.triples = [q.triple for q in quads]
     where = Location(file)
@@ -180,30 +125,14 @@ def read_rdf_text(text: str, file: str, fmt: str) -> RecordSet:
 # --- JSON and YAML ------------------------------------------------------------------------------
 
 
-#: libyaml's safe loader where PyYAML was built with it (10x faster), else the pure-Python one.
-_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
 def load_json_or_yaml(text: str, file: str, fmt: str) -> Any:
-    """Parse JSON or YAML, with the line of a syntax error.
+    """Parse JSON or YAML through ``kg.parsing`` (bounded nesting and aliases), with the line of an error.
 
     The collector is paused: a file of 100,000 records is millions of containers, all kept, and its full
     passes over them while they are built took longer than the parse itself.
     """
-    if fmt == "json":
-        try:
-            with gc_paused():
-                return json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise UnreadableInputError(file, f"JSON syntax error: {exc.msg}", line=exc.lineno) from None
-    try:
-        with gc_paused():
-            return yaml.load(text, Loader=_SafeLoader)  # noqa: S506 - a safe loader
-    except yaml.MarkedYAMLError as exc:
-        line = exc.problem_mark.line + 1 if exc.problem_mark else None
-        raise UnreadableInputError(file, f"YAML syntax error: {exc.problem}", line=line) from None
-    except yaml.YAMLError as exc:
-        raise UnreadableInputError(file, f"YAML error: {exc}") from None
+    with gc_paused():
+        return load_json(text, file) if fmt == "json" else load_yaml(text, file)
 
 
 def plain_records(data: Any, file: str) -> list[Mapping[str, Any]]:

@@ -18,6 +18,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, SH
 
 from kg.errors import UnreadableInputError
+from kg.parsing import refuse_xml_declarations
 from kg.records.model import from_rdflib
 from kg.resources import shape_files
 
@@ -111,9 +112,9 @@ def parse_shapes(paths: list[Path]) -> rdflib.Graph:
             raise UnreadableInputError(str(path), f"cannot read the shapes file: {exc}") from None
         if not text.strip():
             raise UnreadableInputError(str(path), "the shapes file is empty")
-        if re.search(r"<!(DOCTYPE|ENTITY)", text, re.IGNORECASE):
-            raise UnreadableInputError(str(path), "XML DOCTYPE or entity declarations are refused")
         fmt = rdflib.util.guess_format(str(path)) or "turtle"
+        if fmt in ("xml", "trix"):  # decided on the XML prolog, as for every other input (kg.parsing)
+            refuse_xml_declarations(text.encode("utf-8"), str(path))
         try:
             graph.parse(data=text, format=fmt, publicID=Path(path).resolve().as_uri())
         except Exception as exc:  # rdflib raises many parser-specific types
