@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, render_template, request, url_for
 
-from server import engine_of
+from server.context import engine_of
 from server.results import negotiate, serialize_graph
 
 bp = Blueprint("describe", __name__)

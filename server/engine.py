@@ -8,9 +8,7 @@ deadline. No Flask here, so the same rules serve the CLI and tests.
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
@@ -26,35 +24,14 @@ from kg.store import (
     run_local_query,
 )
 from server import fastpath, guard
+from server.config import Settings
 from server.executor import QueryPool, QueryRequest, Snapshot
-from server.repeats import CostBook
-from server.results import NATIVE_FORMATS, Answer, negotiate, render, result_kind, serialize_native
-
-#: Result formats the engine writes byte for byte as server.results does (its XML and TSV differ in form).
-SAME_NATIVE = frozenset({"application/sparql-results+json", "text/csv"})
+from server.results import Answer, negotiate, render, serialize_native
 
 #: Query texts whose guard verdicts are kept (the map is emptied when full).
 CHECKED_QUERIES = 1024
 #: Longest query text whose verdict is kept (bodies may reach 1 MiB: the map must stay small).
 CHECKED_TEXT = 16_384
-
-
-@dataclass
-class Settings:
-    """Every knob of the server in one place, with safe defaults."""
-
-    store: str | None = None
-    token: str | None = None
-    query_timeout: float = 30.0
-    row_limit: int = 10_000
-    allowed_hosts: tuple[str, ...] = ()
-    workers: int | None = None
-    #: False runs local queries in the request thread (no timeout enforcement; for quick tests and the CLI).
-    use_workers: bool = True
-    #: seconds a request may have taken in a worker for its repeats to run in the request thread (capped
-    #: at a tenth of the timeout; 0: every query that is not a single pattern runs in a worker)
-    repeat_budget: float = 0.1
-    extra: dict[str, object] = field(default_factory=dict)
 
 
 class Engine:
@@ -63,7 +40,6 @@ class Engine:
     def __init__(self, settings: Settings, backend: Backend | None = None):
         self.settings = settings
         self.backend: Backend = backend if backend is not None else open_store(settings.store)
-        self.generation = 0
         self._write_lock = threading.Lock()
         self._graphs: list[str] | None = None
         self._cache: dict[str, object] = {}
@@ -77,10 +53,6 @@ class Engine:
         self._reader: fastpath.Reader | None = None
         #: queries answered in the request thread (server.fastpath)
         self.small_queries = 0
-        #: costs of recent requests, so cheap repeats skip the workers (server.repeats)
-        self.costs = CostBook(max(0.0, min(settings.repeat_budget, settings.query_timeout / 10)))
-        #: repeated queries answered in the request thread
-        self.repeat_queries = 0
         if settings.use_workers and isinstance(self.backend, LocalBackend):
             path = self._snapshot_path()
             self.pool = QueryPool(path, size=settings.workers, timeout=settings.query_timeout)
@@ -137,14 +109,7 @@ class Engine:
             request = request.with_union(verdict[1])
         if self.pool is not None:
             answer = self._small(request)
-            if answer is None:
-                answer = self._repeat(request)
-            if answer is None:
-                generation = self.pool.generation
-                answer = self.pool.run(request)
-                if self.pool.generation == generation:  # no write while it ran: the cost is this snapshot's
-                    self.costs.record(request, request.sparql, verdict[0], generation, answer)
-            return answer
+            return answer if answer is not None else self.pool.run(request)
         if isinstance(self.backend, LocalBackend):
             with engine_errors():  # results are lazy: rendering them raises the engine's errors too
                 result = run_local_query(self.backend.store, request.sparql, request.default_graphs,
@@ -189,33 +154,6 @@ class Engine:
                 body, rows = serialize_native(again, media, shape.bound)  # type: ignore[arg-type]
         return Answer(media, body, truncated=truncated, rows=rows)
 
-    def _repeat(self, request: QueryRequest) -> Answer | None:
-        """Answer in this thread a request a worker answered cheaply on this snapshot (server.repeats), or
-        None for the workers."""
-        pool = self.pool
-        if pool is None:
-            return None
-        cost = self.costs.admits(request, pool.generation)
-        if cost is None:
-            return None
-        store = self._view(pool)
-        if store is None:
-            return None
-        self.repeat_queries += 1
-        started = time.perf_counter()
-        with engine_errors():
-            result = self._run(store, request, request.sparql)
-            kind = result_kind(result)
-            media = negotiate(request.accept, request.format, kind)
-            if kind == "solutions" and media in SAME_NATIVE and not cost.truncated:
-                # the engine writes them in one call, as it would the whole answer (the row count is the
-                # worker's): 5 % more counts by category per second under load than iterating them here
-                answer = Answer(media, result.serialize(format=NATIVE_FORMATS[media]) or b"", rows=cost.rows)  # type: ignore[union-attr]
-            else:
-                answer = render(result, request.accept, request.format, request.row_limit)
-        self.costs.observe(request, time.perf_counter() - started)
-        return answer
-
     def _view(self, pool: QueryPool) -> ox.Store | None:
         """This process's read-only view of the workers' snapshot (None if it cannot be opened here)."""
         if self._reader is None:
@@ -253,7 +191,6 @@ class Engine:
 
     def after_write(self) -> None:
         """Forget caches and let the workers see the new data."""
-        self.generation += 1
         self._graphs = None
         self._cache.clear()
         self._checked.clear()  # a FROM that named no graph of the store may name one now, or the reverse

@@ -65,6 +65,10 @@ class PoolBusyError(QueryError):
     """Every worker stayed busy for as long as a query may run (HTTP 503)."""
 
 
+class WorkerMemoryError(QueryError):
+    """A worker reached its memory ceiling and was replaced (HTTP 507)."""
+
+
 def _worker_main(path: str) -> None:
     """Loop of a worker process: open the snapshot, answer requests on stdin/stdout until stdin closes."""
     import pyoxigraph as ox
@@ -96,29 +100,12 @@ def _worker_main(path: str) -> None:
                 result = run_local_query(store, request.sparql, request.default_graphs, request.named_graphs,
                                          base_iri=request.base_iri, union=request.union)
                 answer = render(result, request.accept, request.format, request.row_limit)
-            seconds = time.perf_counter() - started  # what a repeat of it costs (server.repeats)
+            seconds = time.perf_counter() - started
             reply = ("ok", (answer.media_type, answer.body, answer.truncated, answer.rows, seconds))
         except _QueryError as exc:
             reply = ("error", (type(exc).__name__, str(exc)))
         except Exception as exc:  # noqa: BLE001 - a worker answers every request; a dead one costs a restart
             reply = ("error", ("QueryError", f"query failed: {type(exc).__name__}"))
-
-
-#: Where Debian's libjemalloc2 (and other distributions') puts jemalloc.
-JEMALLOC = ("/usr/lib/x86_64-linux-gnu/libjemalloc.so.2", "/usr/lib/aarch64-linux-gnu/libjemalloc.so.2",
-            "/usr/lib64/libjemalloc.so.2", "/usr/lib/libjemalloc.so.2")
-
-
-def worker_allocator() -> str | None:
-    """The allocator library the workers preload: jemalloc when the system has it, as the engine's own
-    server (``oxigraph serve``) is built with it; aggregates and joins allocate per solution, and measured
-    in a worker a count by category takes about 14% less time with it than with glibc's malloc.
-    ``OPENNESS_WORKER_MALLOC=system`` keeps glibc's; a path names another library."""
-    choice = os.environ.get("OPENNESS_WORKER_MALLOC", "jemalloc")
-    if choice == "system":
-        return None
-    candidates = JEMALLOC if choice == "jemalloc" else (choice,)
-    return next((path for path in candidates if os.path.isfile(path)), None)
 
 
 class _Worker:
@@ -128,9 +115,6 @@ class _Worker:
         self.generation = generation
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(p for p in (_ROOT, env.get("PYTHONPATH")) if p)
-        allocator = worker_allocator()
-        if allocator and not env.get("LD_PRELOAD"):
-            env["LD_PRELOAD"] = allocator
         self.process = subprocess.Popen(
             [sys.executable, "-m", "server.executor", path],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, close_fds=True,

@@ -11,7 +11,7 @@ from werkzeug.exceptions import BadRequest, NotFound, RequestEntityTooLarge, Uns
 
 from kg.errors import UnreadableInputError
 from kg.parsing import InputTooLargeError, parse_rdf
-from server import engine_of
+from server.context import engine_of
 from server.results import negotiate, serialize_graph
 from server.sparql import require_token
 

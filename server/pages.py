@@ -24,7 +24,7 @@ from kg.vocab import (
     MOF_CLASSES,
     local_name,
 )
-from server import engine_of
+from server.context import engine_of
 from server.describe import wants_html
 from server.results import negotiate, serialize_graph
 

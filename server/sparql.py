@@ -8,9 +8,10 @@ import urllib.parse
 from flask import Blueprint, Response, current_app, request
 from werkzeug.exceptions import BadRequest, Forbidden, MethodNotAllowed, Unauthorized, UnsupportedMediaType
 
-from server import engine_of
+from server.context import engine_of
 from server.engine import graphs_param
 from server.executor import QueryRequest
+from server.hooks import mark_write
 from server.results import Answer
 
 bp = Blueprint("sparql", __name__)
@@ -172,6 +173,7 @@ def require_token() -> None:
 
 def run_update(text: str, pairs: list[tuple[str, str]]) -> Response:
     """Check, validate, reason and commit one SPARQL Update."""
+    mark_write()
     require_token()
     if not text.strip():
         raise BadRequest("the update is empty")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import time
@@ -91,32 +90,3 @@ def test_serve_refuses_a_short_token(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "kg", "serve", "--store", "memory", "--token-file", str(token)],
                           capture_output=True, text=True, timeout=60, cwd=Path(__file__).resolve().parents[1])
     assert proc.returncode == 2 and "at least 16 characters" in proc.stderr and "Traceback" not in proc.stderr
-
-
-def test_serve_refuses_a_negative_repeat_budget():
-    proc = subprocess.run([sys.executable, "-m", "kg", "serve", "--store", "memory", "--repeat-budget", "-1"],
-                          capture_output=True, text=True, timeout=60, cwd=Path(__file__).resolve().parents[1])
-    assert proc.returncode == 2 and "--repeat-budget -1" in proc.stderr and "Traceback" not in proc.stderr
-
-
-@pytest.mark.parametrize("choice", ["jemalloc", "system"])
-def test_openness_serve_preloads_the_workers_allocator(choice):
-    """From the command line the server process runs with the allocator its workers preload (repeats run the
-    engine there too); ``OPENNESS_WORKER_MALLOC=system`` keeps glibc's."""
-    from server.executor import JEMALLOC
-
-    if not any(Path(p).is_file() for p in JEMALLOC):
-        pytest.skip("no jemalloc on this machine (Debian: libjemalloc2, which .ci/run installs)")
-    env = {k: v for k, v in os.environ.items() if k != "LD_PRELOAD"}
-    env["OPENNESS_WORKER_MALLOC"] = choice
-    proc = subprocess.Popen([sys.executable, "-m", "kg", "serve", "--port", "0", "--store", "memory",
-                             "--workers", "1"], cwd=Path(__file__).resolve().parents[1],
-                            stderr=subprocess.PIPE, text=True, env=env)
-    try:
-        line = proc.stderr.readline()  # type: ignore[union-attr]
-        assert "openness serve: http://127.0.0.1:" in line, line
-        maps = Path(f"/proc/{proc.pid}/maps").read_text()  # the same process id after the exec
-        assert ("libjemalloc" in maps) is (choice == "jemalloc")
-    finally:
-        proc.terminate()
-        proc.wait(15)

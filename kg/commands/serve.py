@@ -28,9 +28,6 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--row-limit", type=int, default=10_000, help="rows per result before truncation")
     parser.add_argument("--workers", type=int, default=None, help="query worker processes (default: CPUs)")
     parser.add_argument("--threads", type=int, default=8, help="HTTP threads (default 8)")
-    parser.add_argument("--repeat-budget", type=float, default=0.1, metavar="SECONDS",
-                        help="a query a worker answered within this time runs in the request thread when "
-                             "repeated on unchanged data (default 0.1, at most a tenth of --timeout; 0: never)")
     parser.add_argument("--allow-host", action="append", default=[], metavar="HOST",
                         help="a host SERVICE/LOAD/FROM may name (repeatable; '*.example.org' works)")
     parser.add_argument("--token-file", type=Path, default=None,
@@ -62,36 +59,15 @@ def _token(args: argparse.Namespace) -> str | None:
     return token or None
 
 
-def _with_allocator() -> None:
-    """Run this command again with the allocator the query workers preload (jemalloc when the system has it,
-    see server.executor.worker_allocator), when started from the command line: repeats of cheap queries
-    run the engine in this process too, and measured side by side (count by category, 4 clients) it answers
-    about 4 % more of them per second. ``OPENNESS_WORKER_MALLOC=system`` or an LD_PRELOAD of one's own
-    keeps the process as it is; the process id stays the same (exec)."""
-    from server.executor import worker_allocator
-
-    main = sys.modules.get("__main__")
-    spec = getattr(main, "__spec__", None)
-    from_command_line = (spec is not None and spec.name == "kg.__main__") or Path(sys.argv[0]).name == "openness"
-    allocator = worker_allocator()
-    if not from_command_line or allocator is None or os.environ.get("LD_PRELOAD"):
-        return
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os.execve(sys.executable, [sys.executable, *sys.orig_argv[1:]], {**os.environ, "LD_PRELOAD": allocator})
-
-
 def run(args: argparse.Namespace) -> int:
     import waitress
 
-    from server import create_app, engine_of
+    from server import create_app
+    from server.context import engine_of
     from server.http import make_server as create_server
 
     if not 0 <= args.port <= 65535:
         raise ConfigurationError(f"--port {args.port}: expected 0-65535")
-    if args.repeat_budget < 0:
-        raise ConfigurationError(f"--repeat-budget {args.repeat_budget}: expected 0 or more seconds")
-    _with_allocator()
     if args.max_concurrent < 1 or args.client_burst < 1 or args.client_rate < 0 or args.admission_wait < 0:
         raise ConfigurationError("--max-concurrent and --client-burst must be at least 1, --client-rate and "
                                  "--admission-wait not negative")
@@ -105,7 +81,6 @@ def run(args: argparse.Namespace) -> int:
         "QUERY_TIMEOUT": args.timeout,
         "ROW_LIMIT": args.row_limit,
         "WORKERS": args.workers,
-        "REPEAT_BUDGET": args.repeat_budget,
         "ALLOWED_HOSTS": tuple(args.allow_host),
         "MAX_CONCURRENT": args.max_concurrent,
         "ADMISSION_WAIT": args.admission_wait,

@@ -1,0 +1,93 @@
+"""Request hooks every route shares: the URL-length limit, admission control and the response headers."""
+
+from __future__ import annotations
+
+from flask import Flask, Response, g, request
+
+from server.admission import Admission
+from server.context import ADMISSION
+from server.errors import error_response
+
+#: Blueprints whose requests run SPARQL operations and so pass admission control.
+ADMITTED_BLUEPRINTS = ("sparql", "gsp")
+#: Methods that change the store (a write never gets CORS headers unless its origin is configured).
+WRITE_METHODS = ("PUT", "POST", "DELETE", "PATCH")
+#: The request-global flag :func:`mark_write` sets.
+WRITE_FLAG = "openness_write"
+
+
+def install_limits(app: Flask) -> None:
+    """414 for a URL past MAX_URL_LENGTH; nosniff and CORS headers on every response."""
+
+    @app.before_request
+    def _url_length() -> Response | None:
+        size = len(request.environ.get("PATH_INFO", "")) + len(request.environ.get("QUERY_STRING", ""))
+        if size > int(app.config["MAX_URL_LENGTH"]):
+            return error_response(414, f"the request URL is longer than {app.config['MAX_URL_LENGTH']} bytes; "
+                                       "POST the query instead")
+        return None
+
+    @app.after_request
+    def _headers(response: Response) -> Response:
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        origin = cors_origin(app)
+        if origin is not None:
+            response.headers.setdefault("Access-Control-Allow-Origin", origin)
+            response.headers.setdefault("Access-Control-Expose-Headers", "X-Openness-Truncated, X-Openness-Rows")
+            if origin != "*":
+                response.headers.add("Vary", "Origin")
+        return response
+
+
+def is_write() -> bool:
+    """Whether this request asks to change the store (an update, or a Graph Store write)."""
+    if g.get(WRITE_FLAG) or request.path == "/update":
+        return True
+    if request.blueprint == "gsp" and request.method in WRITE_METHODS:
+        return True
+    return request.path == "/sparql" and request.method == "POST" and request.mimetype == "application/sparql-update"
+
+
+def mark_write() -> None:
+    """Note that this request is a write (a form-encoded update at /sparql is only known once parsed)."""
+    g.setdefault(WRITE_FLAG, True)
+
+
+def cors_origin(app: Flask) -> str | None:
+    """The Access-Control-Allow-Origin of this response: ``*`` for reads when CORS is on; for writes only the
+    request's Origin when CORS_WRITE_ORIGINS lists it (a browser page elsewhere cannot drive writes)."""
+    if not is_write():
+        return "*" if app.config["CORS"] else None
+    origin = request.headers.get("Origin")
+    allowed = tuple(app.config.get("CORS_WRITE_ORIGINS") or ())
+    return origin if origin and origin in allowed else None
+
+
+def install_admission(app: Flask) -> Admission:
+    """429 with Retry-After past the concurrency or per-client budget, before the operation starts."""
+    admission = Admission(
+        max_concurrent=int(app.config["MAX_CONCURRENT"]),
+        wait=float(app.config["ADMISSION_WAIT"]),
+        client_rate=float(app.config["CLIENT_RATE"] or 0),
+        client_burst=int(app.config["CLIENT_BURST"]),
+    )
+    app.extensions[ADMISSION] = admission
+
+    @app.before_request
+    def _admit() -> Response | None:
+        if request.blueprint not in ADMITTED_BLUEPRINTS or request.method == "OPTIONS":
+            return None
+        refusal = admission.enter(request.remote_addr or "unknown")
+        if refusal is not None:
+            response = error_response(429, refusal.reason)
+            response.headers["Retry-After"] = str(refusal.retry_after)
+            return response
+        g.openness_admitted = True
+        return None
+
+    @app.teardown_request
+    def _leave(exc: BaseException | None) -> None:
+        if g.pop("openness_admitted", False):
+            admission.leave()
+
+    return admission
