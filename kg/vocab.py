@@ -14,6 +14,8 @@ BASE = "https://w3id.org/ai-openness/"
 ONTOLOGY_IRI = BASE + "ontology"
 MODEL = Namespace(BASE + "model/")
 LICENSE = Namespace(BASE + "license/")
+ORG = Namespace(BASE + "org/")
+FAMILY = Namespace(BASE + "family/")
 GRAPH = Namespace(BASE + "graph/")
 SPDX = Namespace("http://spdx.org/licenses/")
 SCHEMA = Namespace("https://schema.org/")
@@ -50,6 +52,50 @@ class AIO(DefinedNamespace):
     MOFClassII: URIRef
     MOFClassI: URIRef
     DimensionValue: URIRef
+    # entities beside models (ontology/entities.ttl)
+    Organisation: URIRef
+    OrganisationKind: URIRef
+    OrganisationKinds: URIRef
+    ModelFamily: URIRef
+    Modality: URIRef
+    Modalities: URIRef
+    Derivation: URIRef
+    DerivationKind: URIRef
+    DerivationKinds: URIRef
+    ClaimState: URIRef
+    Company: URIRef
+    Academic: URIRef
+    NonProfit: URIRef
+    Government: URIRef
+    Collaboration: URIRef
+    TextModality: URIRef
+    VisionLanguageModality: URIRef
+    ImageModality: URIRef
+    VideoModality: URIRef
+    AudioModality: URIRef
+    CodeModality: URIRef
+    EmbeddingModality: URIRef
+    SafetyModality: URIRef
+    FineTune: URIRef
+    Adapter: URIRef
+    Quantisation: URIRef
+    Merge: URIRef
+    Distillation: URIRef
+    ContinuedPretraining: URIRef
+    organisationKind: URIRef
+    country: URIRef
+    developedBy: URIRef
+    inFamily: URIRef
+    modality: URIRef
+    totalParameters: URIRef
+    activeParameters: URIRef
+    weightsReleased: URIRef
+    derivation: URIRef
+    baseModel: URIRef
+    derivationKind: URIRef
+    hasState: URIRef
+    validFrom: URIRef
+    stateAvailability: URIRef
     # properties
     hasRelease: URIRef
     artifact: URIRef
@@ -162,6 +208,40 @@ AVAILABILITY: dict[str, URIRef] = {
     "unknown": AIO.Unknown,
 }
 AVAILABILITY_VALUES: dict[URIRef, str] = {iri: v for v, iri in AVAILABILITY.items()}
+
+#: Modality slug -> individual (docs/design.md section 7).
+MODALITIES: dict[str, URIRef] = {
+    "text": AIO.TextModality,
+    "vision-language": AIO.VisionLanguageModality,
+    "image": AIO.ImageModality,
+    "video": AIO.VideoModality,
+    "audio": AIO.AudioModality,
+    "code": AIO.CodeModality,
+    "embedding": AIO.EmbeddingModality,
+    "safety": AIO.SafetyModality,
+}
+MODALITY_SLUGS: dict[URIRef, str] = {iri: slug for slug, iri in MODALITIES.items()}
+
+#: Derivation kind slug -> individual.
+DERIVATION_KINDS: dict[str, URIRef] = {
+    "fine-tune": AIO.FineTune,
+    "adapter": AIO.Adapter,
+    "quantisation": AIO.Quantisation,
+    "merge": AIO.Merge,
+    "distillation": AIO.Distillation,
+    "continued-pretraining": AIO.ContinuedPretraining,
+}
+DERIVATION_KIND_SLUGS: dict[URIRef, str] = {iri: slug for slug, iri in DERIVATION_KINDS.items()}
+
+#: Organisation kind slug -> individual.
+ORGANISATION_KINDS: dict[str, URIRef] = {
+    "company": AIO.Company,
+    "academic": AIO.Academic,
+    "non-profit": AIO.NonProfit,
+    "government": AIO.Government,
+    "collaboration": AIO.Collaboration,
+}
+ORGANISATION_KIND_SLUGS: dict[URIRef, str] = {iri: slug for slug, iri in ORGANISATION_KINDS.items()}
 
 #: The ten dimension properties, in the seed's order.
 DIMENSIONS: tuple[URIRef, ...] = (

@@ -17,6 +17,7 @@ from kg.perf import gc_paused
 from kg.reasoner import explain
 from kg.reasoner.axioms import Compiled, Compiler, ModelTest, UnsupportedAxiomError, always, compile_ontology
 from kg.reasoner.facts import ModelFacts, collect_facts, collect_facts_from_plain
+from kg.records.entity_fields import family_slug
 from kg.records.model import RecordSet
 from kg.vocab import AIO, CATEGORIES, DIMENSIONS, INFERRED_GRAPH, MOF_CLASSES, local_name
 
@@ -38,13 +39,14 @@ class Classification:
     reasons: list[str]
     conflicts: list[str] = field(default_factory=list)
     deciding: dict[str, str] = field(default_factory=dict)
+    family: str | None = None
 
     def as_json(self) -> dict[str, Any]:
         """The object ``classify --format json`` prints (docs/design.md section 5); ``asdict`` would deep-copy."""
         return {
             "id": self.id, "iri": self.iri, "name": self.name, "category": self.category,
             "mof_class": self.mof_class, "dimensions": dict(self.dimensions), "reasons": list(self.reasons),
-            "conflicts": list(self.conflicts),
+            "conflicts": list(self.conflicts), "family": self.family,
         }
 
 
@@ -145,7 +147,7 @@ class RulePath:
         reasons.extend(conflicts)
         return Classification(
             facts.id or local_name(facts.iri), facts.iri, facts.name or facts.id, category, mof, dims, reasons,
-            conflicts, {k: claim.release for k, claim in d.items()},
+            conflicts, {k: claim.release for k, claim in d.items()}, family_slug(facts.family),
         )
 
     def requirements(self, cls_iri: str) -> list[tuple[ModelTest, list[str]]]:

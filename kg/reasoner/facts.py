@@ -15,6 +15,7 @@ import pyoxigraph as ox
 
 from kg.perf import gc_paused
 from kg.records import plain as P
+from kg.records.entity_fields import P_FAMILY, family_key
 from kg.records.model import term_key
 from kg.vocab import AIO, ARTIFACTS, AVAILABILITY
 
@@ -22,7 +23,7 @@ KNOWN_AVAILABILITY = {str(AIO.Public), str(AIO.Gated), str(AIO.NotReleased)}
 _WANTED = {
     P.RDF_TYPE.value, P.P_ID.value, P.P_NAME.value, P.P_DEVELOPER.value, P.P_SOURCE.value, P.P_AS_OF.value,
     P.P_CHECKED.value, P.P_RELEASE.value, P.P_ARTIFACT.value, P.P_AVAILABILITY.value, P.P_LICENSE.value,
-    P.P_URL.value, P.RDFS_LABEL.value, P.P_ISSUED.value,
+    P.P_URL.value, P.RDFS_LABEL.value, P.P_ISSUED.value, P_FAMILY.value,
 }
 
 
@@ -56,6 +57,7 @@ class ModelFacts:
     sources: list[str] = field(default_factory=list)
     as_of: str | None = None
     checked: str | None = None
+    family: str | None = None
     claims: dict[str, list[Claim]] = field(default_factory=dict)
     deciding: dict[str, Claim] = field(default_factory=dict)
     labels: dict[str, str] = field(default_factory=dict)
@@ -175,6 +177,7 @@ def _assemble(models: dict[str, ModelFacts], model_of_release: dict[str, str],
         facts.sources = mp.get(P.P_SOURCE.value, [])
         facts.as_of = (mp.get(P.P_AS_OF.value) or [None])[0]
         facts.checked = (mp.get(P.P_CHECKED.value) or [None])[0]
+        facts.family = (mp.get(P_FAMILY.value) or [None])[0]
         facts.labels = labels
         for kind, claims in facts.claims.items():
             claims.sort(key=lambda c: c.release)
@@ -234,6 +237,15 @@ def _claim(release: str, kind: str, claim: Mapping[str, Any], labels: dict[str, 
     )
 
 
+def _note_history_labels(claim: Mapping[str, Any], labels: dict[str, str],
+                         licence_cache: dict[str, tuple[str, ...]]) -> None:
+    """Note the labels of the free-text licences a claim's history names, as ``collect_facts`` does."""
+    history = claim.get("history")
+    for state in history if isinstance(history, list) else []:
+        if isinstance(state, Mapping) and state.get("license") is not None:
+            _licence_keys(state["license"], labels, licence_cache)
+
+
 def collect_facts_from_plain(records: Iterable[tuple[int, Mapping[str, Any]]]) -> dict[str, ModelFacts]:
     """The same facts as ``collect_facts(record_to_triples(...))``, straight from plain records.
 
@@ -286,6 +298,8 @@ def _collect_direct(records: list[tuple[int, Mapping[str, Any]]]) -> dict[str, M
         )
         facts.name = names[0] if names else facts.id
         facts.developer = developers[0] if developers else ""
+        if (family := get("family")) is not None:
+            facts.family = family_key(family)
         models[m] = facts
         artifacts = get("artifacts") or {}
         if not isinstance(artifacts, Mapping) or not artifacts:
@@ -326,6 +340,8 @@ def _collect_direct(records: list[tuple[int, Mapping[str, Any]]]) -> dict[str, M
                 claim_checked = texts(value) if (value := cget("checked")) is not None else None
                 c = Claim(f"{m}#{slug}", kind, availability, licences, sources, urls,
                           claim_as_of[0] if claim_as_of else None, claim_checked[0] if claim_checked else None)
+                if cget("history"):
+                    _note_history_labels(entry, labels, licence_cache)
                 same = by_kind.get(kind)
                 if same is None:
                     by_kind[kind] = [c]
@@ -350,6 +366,8 @@ def _collect_direct(records: list[tuple[int, Mapping[str, Any]]]) -> dict[str, M
                         return None
                     releases.add(release)
                 c = _claim(release, kind, claim, labels, licence_cache)
+                if claim.get("history"):
+                    _note_history_labels(claim, labels, licence_cache)
                 same = by_kind.get(kind)
                 if same is None:
                     by_kind[kind] = [c]
@@ -386,6 +404,8 @@ def _collect_grouped(records: Iterable[tuple[int, Mapping[str, Any]]]) -> dict[s
             values = as_list(record.get(key))
             if values:
                 mp.setdefault(predicate.value, []).extend(text(v) for v in values)
+        if (family := family_key(record.get("family"))) is not None:
+            mp.setdefault(P_FAMILY.value, []).append(family)
         artifacts = record.get("artifacts") or {}
         if not isinstance(artifacts, Mapping):
             continue
@@ -405,6 +425,8 @@ def _collect_grouped(records: Iterable[tuple[int, Mapping[str, Any]]]) -> dict[s
                     rp.setdefault(P.P_LICENSE.value, []).append(key)
                     if extra:
                         labels[key] = extra[-1].object.value
+                if claim.get("history"):
+                    _note_history_labels(claim, labels, {})
                 for key, predicate in (("url", P.P_URL), ("source", P.P_SOURCE), ("as_of", P.P_AS_OF),
                                        ("checked", P.P_CHECKED)):
                     values = as_list(claim.get(key))

@@ -15,6 +15,8 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from kg.records.entity_fields import entity_triples
+from kg.records.history import history_triples
 from kg.records.model import Location, RecordSet, term_key
 from kg.vocab import AIO, ARTIFACTS, AVAILABILITY, HF, MODEL, SCHEMA, WIKIDATA
 
@@ -46,8 +48,9 @@ _AVAILABILITY_NODES = {value: _N(str(iri)) for value, iri in AVAILABILITY.items(
 
 #: The top-level keys of a plain record; anything else is kept out of the graph.
 MODEL_FIELDS = ("id", "name", "developer", "date", "huggingface", "wikidata", "links", "source", "as_of",
-                "checked", "dataset", "based_on", "artifacts")
-CLAIM_FIELDS = ("availability", "license", "url", "source", "as_of", "checked")
+                "checked", "dataset", "based_on", "family", "modality", "parameters", "weights_date",
+                "organisations", "artifacts")
+CLAIM_FIELDS = ("availability", "license", "url", "source", "as_of", "checked", "history")
 
 _IRI_SAFE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>\"{}|\\^`]*$")
 _ID_SAFE = re.compile(r"^[^\s<>\"{}|\\^`/#?]+$")
@@ -199,9 +202,7 @@ def record_to_triples(
         add(ox.Triple(model, P_SOURCE, iri_or_literal(value)))
     for value in as_list(record.get("dataset")):
         add(ox.Triple(model, P_DATASET, iri_or_literal(value)))
-    for value in as_list(record.get("based_on")):
-        base = text(value)
-        add(ox.Triple(model, P_BASED_ON, iri_or_literal(base if ":" in base else str(MODEL[base]))))
+    entity_triples(model, record, add)
 
     artifacts = record.get("artifacts") or {}
     if not isinstance(artifacts, Mapping):
@@ -230,6 +231,8 @@ def record_to_triples(
                 add(ox.Triple(release, P_AS_OF, date_literal(value)))
             for value in as_list(claim.get("checked")):
                 add(ox.Triple(release, P_CHECKED, date_literal(value)))
+            if claim.get("history"):
+                history_triples(release, claim, add)
     return triples
 
 

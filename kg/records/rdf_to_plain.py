@@ -9,7 +9,9 @@ from typing import Any
 import pyoxigraph as ox
 
 from kg.records import plain as P
-from kg.vocab import ARTIFACT_SLUGS, AVAILABILITY_VALUES, HF, LICENSE, MODEL, SPDX, WIKIDATA
+from kg.records.entity_fields import entity_fields
+from kg.records.history import history_of
+from kg.vocab import ARTIFACT_SLUGS, AVAILABILITY_VALUES, HF, LICENSE, SPDX, WIKIDATA
 
 _SLUG_OF = {P._N(str(iri)): slug for iri, slug in ARTIFACT_SLUGS.items()}
 _AVAIL_OF = {P._N(str(iri)): v for iri, v in AVAILABILITY_VALUES.items()}
@@ -65,10 +67,7 @@ def records_from_triples(triples: Iterable[ox.Triple]) -> list[dict[str, Any]]:
                 rec[key] = _value(props[pred][0])
         if props.get(P.P_DATASET):
             rec["dataset"] = _value(props[P.P_DATASET][0])
-        if props.get(P.P_BASED_ON):
-            bases = sorted(_value(v) for v in props[P.P_BASED_ON])
-            bases = [b[len(str(MODEL)):] if b.startswith(str(MODEL)) else b for b in bases]
-            rec["based_on"] = bases[0] if len(bases) == 1 else bases
+        rec.update(entity_fields(props, by_subject))
         artifacts: dict[str, list[dict[str, Any]]] = {}
         for release in sorted(props.get(P.P_RELEASE, []), key=lambda r: r.value):
             rprops = by_subject[release]
@@ -90,6 +89,9 @@ def records_from_triples(triples: Iterable[ox.Triple]) -> list[dict[str, Any]]:
             for key, pred in (("as_of", P.P_AS_OF), ("checked", P.P_CHECKED)):
                 if rprops.get(pred):
                     claim[key] = _value(rprops[pred][0])
+            history = history_of(rprops, by_subject, lambda term: license_text(term, labels))
+            if history:
+                claim["history"] = history
             artifacts.setdefault(slug, []).append(claim)
         if artifacts:
             rec["artifacts"] = {

@@ -17,6 +17,7 @@ from typing import Any
 from kg.errors import UnreadableInputError
 from kg.parsing import MAX_INPUT_BYTES, load_json, load_yaml, parse_rdf, read_text
 from kg.perf import gc_paused
+from kg.records.entity_fields import CSV_COLUMNS
 from kg.records.model import Location, RecordSet
 from kg.records.plain import MODEL_FIELDS
 from kg.resources import resource_dir
@@ -35,7 +36,7 @@ FORMATS = ("turtle", "nt", "jsonld", "xml", "json", "yaml", "csv")
 MAX_FILE_BYTES = MAX_INPUT_BYTES
 
 _CSV_FIXED = {"id", "name", "developer", "date", "source", "huggingface", "wikidata", "links", "as_of",
-              "checked", "dataset", "based_on"}
+              "checked", "dataset", "based_on", *CSV_COLUMNS}
 _CSV_SUFFIXES = ("_license", "_url", "_source", "_as_of", "_checked")
 
 

@@ -11,6 +11,7 @@ from typing import Any, TextIO
 import pyoxigraph as ox
 import yaml
 
+from kg.records.entity_fields import CSV_COLUMNS
 from kg.records.model import RecordSet
 from kg.records.rdf_to_plain import records_from_triples
 from kg.vocab import ARTIFACTS
@@ -47,7 +48,30 @@ def csv_columns(records: list[dict[str, Any]]) -> list[str]:
     for extra in ("links", "as_of", "checked", "dataset", "based_on"):
         if any(extra in r for r in records):
             columns.append(extra)
+    flat = [flat_entity_fields(r) for r in records]
+    columns.extend(c for c in CSV_COLUMNS if any(c in f for f in flat))
     return columns
+
+
+def flat_entity_fields(rec: dict[str, Any]) -> dict[str, Any]:
+    """The section 7 fields of a plain record as CSV cells (lineage as parallel ``;``-separated cells,
+    ``-`` where a link has no kind or source; one source per link)."""
+    from kg.records.entity_fields import derivations_of
+    from kg.records.plain import as_list
+
+    out: dict[str, Any] = {k: rec[k] for k in ("family", "modality", "weights_date", "organisations") if k in rec}
+    params = rec.get("parameters") or {}
+    for key in ("total", "active"):
+        if key in params:
+            out[f"parameters_{key}"] = params[key]
+    links = derivations_of(rec, as_list)
+    if links:
+        out["based_on"] = [str(e["model"]) for e in links]
+        if any("kind" in e for e in links):
+            out["based_on_kind"] = [str(e.get("kind", "-")) for e in links]
+        if any(e.get("source") for e in links):
+            out["based_on_source"] = [(as_list(e.get("source")) or ["-"])[0] for e in links]
+    return out
 
 
 def _cell(value: Any) -> str:
@@ -65,6 +89,7 @@ def write_csv(records: list[dict[str, Any]], out: TextIO) -> None:
     writer.writerow(columns)
     for rec in records:
         row: dict[str, Any] = {k: v for k, v in rec.items() if k != "artifacts"}
+        row.update(flat_entity_fields(rec))
         for slug, claims in (rec.get("artifacts") or {}).items():
             claim = claims[0] if isinstance(claims, list) else claims
             row[slug] = claim.get("availability")
