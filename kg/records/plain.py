@@ -181,10 +181,14 @@ def record_to_triples(
     if sink is not None and where is not None:
         sink.add_record(mkey, where)
     add(ox.Triple(model, RDF_TYPE, C_MODEL))
-    for key, predicate in (("id", P_ID), ("name", P_NAME), ("developer", P_DEVELOPER)):
-        for value in as_list(record.get(key)) if key != "id" else ([record["id"]] if record.get("id")
-                                                                    not in (None, "") else []):
-            add(ox.Triple(model, predicate, ox.Literal(text(value))))
+    if record.get("id") not in (None, ""):
+        add(ox.Triple(model, P_ID, ox.Literal(text(record["id"]))))
+    for key, predicate in (("name", P_NAME), ("developer", P_DEVELOPER)):
+        value = record.get(key)
+        # an explicitly empty or blank name stays an (empty) literal, so that the shapes refuse it as they do
+        # the same value in Turtle; only a missing key (or an empty CSV cell, never passed here) is missing
+        for item in as_list(value) or ([""] if isinstance(value, str) else []):
+            add(ox.Triple(model, predicate, ox.Literal(text(item))))
     for key, predicate in (("date", P_ISSUED), ("as_of", P_AS_OF), ("checked", P_CHECKED)):
         for value in as_list(record.get(key)):
             add(ox.Triple(model, predicate, date_literal(value)))
