@@ -3,7 +3,8 @@
 ``create_app(config)`` builds the app over a store (``STORE``: a store spec, see kg.store; default the
 bundled KG). One blueprint per concern: ``server.sparql`` (SPARQL 1.1 Protocol query and update),
 ``server.gsp`` (Graph Store Protocol), ``server.describe`` (Service Description and VoID),
-``server.pages`` (query UI, model pages, ontology) and ``server.openapi``. Settings live in
+``server.pages`` (query UI, model pages, ontology), ``server.openapi`` and the analysts' pages
+(``server.site``). Settings live in
 ``server.config``, error responses in ``server.errors``, shared request hooks in ``server.hooks``.
 ``openness serve`` runs it under waitress (``server.http``).
 """
@@ -16,7 +17,7 @@ from typing import Any
 from flask import Flask
 
 from kg.store import Backend
-from server import describe, gsp, openapi, pages, sparql
+from server import describe, gsp, openapi, pages, site, sparql
 from server.config import DEFAULTS, engine_settings
 from server.context import ENGINE, engine_of
 from server.engine import Engine
@@ -39,6 +40,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.extensions[ENGINE] = Engine(engine_settings(app.config), backend)
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
+    site.register(app)
     install_limits(app)
     install_admission(app)
     install_errors(app)

@@ -76,6 +76,9 @@ def service_turtle() -> str:
         sd:graph [ a sd:Graph, void:Dataset ; void:triples {n} ] ] ;\n"""
         for g, n in counts["graphs"].items()  # type: ignore[union-attr]
     )
+    from server.downloads import dump_urls
+
+    dumps = "".join(f"        void:dataDump <{url}> ;\n" for _, url in dump_urls())
     return f"""@prefix sd: <{SD}> .
 @prefix void: <{VOID}> .
 @prefix dcterms: <http://purl.org/dc/terms/> .
@@ -86,8 +89,8 @@ def service_turtle() -> str:
     sd:resultFormat {formats} ;
     sd:feature sd:UnionDefaultGraph ;
     dcterms:title "AI Openness KG SPARQL endpoint" ;
-    sd:defaultDataset [ a sd:Dataset ;
-        sd:defaultGraph [ a sd:Graph, void:Dataset ; void:triples {counts["triples"]} ] ;
+    sd:defaultDataset [ a sd:Dataset, void:Dataset ;
+{dumps}        sd:defaultGraph [ a sd:Graph, void:Dataset ; void:triples {counts["triples"]} ] ;
 {named}    ] .
 """
 
@@ -111,6 +114,9 @@ def void_turtle() -> str:
         f"""    void:subset [ a void:Dataset ; void:triples {n} ; dcterms:source <{g}> ] ;\n"""
         for g, n in counts["graphs"].items()  # type: ignore[union-attr]
     )
+    from server.downloads import dump_urls
+
+    dumps = "".join(f"    void:dataDump <{url}> ;\n" for _, url in dump_urls())
     return f"""@prefix void: <{VOID}> .
 @prefix dcterms: <http://purl.org/dc/terms/> .
 @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
@@ -128,7 +134,7 @@ def void_turtle() -> str:
     void:distinctObjects {counts["objects"]} ;
     void:properties {counts["properties"]} ;
     void:classes {counts["classes"]} ;
-{subsets}    void:rootResource <https://w3id.org/ai-openness/ontology> .
+{subsets}{dumps}    void:rootResource <https://w3id.org/ai-openness/ontology> .
 """
 
 

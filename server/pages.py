@@ -1,4 +1,4 @@
-"""Pages for people: the query UI at /, a page per model at /model/<slug>, the ontology at /ontology.
+"""Pages for people: the query UI at /query, a page per model at /model/<slug>, the ontology at /ontology.
 
 Every model IRI ``https://w3id.org/ai-openness/model/<slug>`` resolves here: HTML for browsers, RDF by
 content negotiation for programs. The pages read the store through SPARQL, so they work on every backend.
@@ -26,6 +26,7 @@ from kg.vocab import (
 )
 from server.context import engine_of
 from server.describe import wants_html
+from server.reasons import EXPLANATION, grouped
 from server.results import negotiate, serialize_graph
 
 bp = Blueprint("pages", __name__)
@@ -55,7 +56,7 @@ def yasgui_available() -> bool:
     return (VENDOR / "yasgui.min.js").is_file() and (VENDOR / "yasgui.min.css").is_file()
 
 
-@bp.route("/")
+@bp.route("/query")
 def index() -> str:
     """The query page: YASGUI with the example queries, or a plain form when the assets are not built."""
     from server.examples import examples
@@ -188,6 +189,7 @@ def model_facts(slug: str) -> dict[str, object] | None:
         "artifacts": artifacts,
         "links": [(_registry(link), link) for link in links],
         "sources": sorted(o.value for o in values.get(P["source"], [])),
+        "reasons": grouped([o.value for o in values.get(EXPLANATION, [])]),
     }
 
 

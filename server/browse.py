@@ -1,0 +1,149 @@
+"""``/models``: every model in one server-side table with filters, search, sorting and paging.
+
+Each filter state is a URL (a GET form), so a view can be bookmarked and shared, and works without
+JavaScript; ``format=csv`` or ``format=json`` downloads the whole filtered view (not only the page).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from flask import Blueprint, Response, current_app, render_template, request
+from werkzeug.exceptions import BadRequest
+
+from server.context import engine_of
+from server.catalogue import CATEGORY_ORDER, MOF_ORDER, Catalogue, ModelRow, catalogue_of
+
+bp = Blueprint("browse", __name__)
+
+PER_PAGE = 50
+MAX_PER_PAGE = 500
+#: sort key -> how rows compare (ties broken by name); "-key" sorts descending.
+SORTS = {
+    "name": lambda r: (r.name.casefold(), r.id),
+    "developer": lambda r: (r.developer.casefold(), r.name.casefold()),
+    "date": lambda r: (r.issued, r.name.casefold()),
+    "category": lambda r: (CATEGORY_ORDER.index(r.category), r.name.casefold()),
+    "mof": lambda r: (MOF_ORDER.index(r.mof) if r.mof else 3, r.name.casefold()),
+    "available": lambda r: (r.available, r.name.casefold()),
+}
+CSV_COLUMNS = ("id", "name", "developer", "date", "category", "mof_class", "weights", "weights_license",
+               "available_artifacts", "iri")
+WEIGHTS_VALUES = ("public", "gated", "not-released", "unknown")
+#: The filters (URL parameter -> label), in the order the form shows them.
+FILTERS = {"q": "Search", "category": "Category", "developer": "Developer", "year": "Year", "mof": "MOF class",
+           "weights": "Weights", "licence": "Weights licence"}
+
+
+@dataclass
+class Filters:
+    """One view of the table: what the URL asks for, checked."""
+
+    values: dict[str, str] = field(default_factory=dict)
+    sort: str = "name"
+    page: int = 1
+    per: int = PER_PAGE
+
+    @classmethod
+    def from_args(cls, args: Mapping[str, str]) -> Filters:
+        """Read the URL parameters; raises BadRequest naming the parameter and what it accepts."""
+        values = {k: args.get(k, "").strip() for k in FILTERS if args.get(k, "").strip()}
+        _check_choice(values, "category", CATEGORY_ORDER)
+        _check_choice(values, "mof", (*MOF_ORDER, "none"))
+        _check_choice(values, "weights", WEIGHTS_VALUES)
+        if "year" in values and not (values["year"].isdigit() and len(values["year"]) == 4):
+            raise BadRequest(f"parameter 'year' is {values['year']!r}; expected a four-digit year such as 2024")
+        sort = args.get("sort", "name") or "name"
+        if sort.lstrip("-") not in SORTS:
+            raise BadRequest(f"parameter 'sort' is {sort!r}; expected one of {', '.join(SORTS)} "
+                             "(a leading '-' sorts descending)")
+        return cls(values, sort, _positive(args, "page", 1, 10**6), _positive(args, "per", PER_PAGE, MAX_PER_PAGE))
+
+    def matches(self, row: ModelRow) -> bool:
+        """Whether a row is in this view."""
+        v = self.values
+        checks = (
+            ("category", row.category), ("developer", row.developer), ("year", row.year),
+            ("mof", row.mof or "none"), ("weights", row.weights), ("licence", row.licence),
+        )
+        if any(key in v and v[key] != value for key, value in checks):
+            return False
+        return all(word in row.search_text for word in v.get("q", "").casefold().split())
+
+    def apply(self, rows: Iterable[ModelRow]) -> list[ModelRow]:
+        """The rows of this view, sorted."""
+        key = SORTS[self.sort.lstrip("-")]
+        return sorted((r for r in rows if self.matches(r)), key=key, reverse=self.sort.startswith("-"))
+
+    def url(self, **changes: object) -> str:
+        """This view's URL with some parameters changed (None removes one); page 1 unless given."""
+        params: dict[str, object] = dict(self.values)
+        params.update({"sort": self.sort, "per": self.per})
+        params.update(changes)
+        defaults = {"sort": "name", "per": PER_PAGE, "page": 1}
+        query = {k: v for k, v in params.items() if v not in (None, "") and defaults.get(k) != v}
+        return "/models" + ("?" + urlencode(query) if query else "")
+
+
+def _check_choice(values: dict[str, str], name: str, allowed: Iterable[str]) -> None:
+    allowed = tuple(allowed)
+    if name in values and values[name] not in allowed:
+        raise BadRequest(f"parameter {name!r} is {values[name]!r}; expected one of {', '.join(allowed)}")
+
+
+def _positive(args: Mapping[str, str], name: str, default: int, most: int) -> int:
+    text = args.get(name, "") or str(default)
+    if not text.isdigit() or not 1 <= int(text) <= most:
+        raise BadRequest(f"parameter {name!r} is {text!r}; expected a whole number from 1 to {most}")
+    return int(text)
+
+
+def rows_csv(rows: Iterable[ModelRow]) -> str:
+    """The rows as CSV with CSV_COLUMNS."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for row in rows:
+        data = row.as_json()
+        writer.writerow([data[c] if data.get(c) is not None else "" for c in CSV_COLUMNS[:-1]] + [row.iri])
+    return out.getvalue()
+
+
+def _download(rows: list[ModelRow], kind: str) -> Response:
+    if kind == "csv":
+        response = Response(rows_csv(rows), mimetype="text/csv")
+    else:
+        response = Response(json.dumps([r.as_json() for r in rows], ensure_ascii=False, indent=1),
+                            mimetype="application/json")
+    response.headers["Content-Disposition"] = f'attachment; filename="models.{kind}"'
+    return response
+
+
+def menus(cat: Catalogue) -> dict[str, list[str]]:
+    """The choices of each filter's menu."""
+    years = sorted({r.year for r in cat.rows if r.year}, reverse=True)
+    return {"category": list(CATEGORY_ORDER), "developer": cat.values("developer"), "year": years,
+            "mof": [*MOF_ORDER, "none"], "weights": list(WEIGHTS_VALUES), "licence": cat.values("licence")}
+
+
+@bp.route("/models")
+def models() -> Response:
+    """The table, or its filtered rows as CSV/JSON (``format``)."""
+    kind = request.args.get("format", "html") or "html"
+    if kind not in ("html", "csv", "json"):
+        raise BadRequest(f"parameter 'format' is {kind!r}; expected html, csv or json")
+    view = Filters.from_args(request.args)
+    cat = catalogue_of(engine_of(current_app))
+    rows = view.apply(cat.rows)
+    if kind != "html":
+        return _download(rows, kind)
+    pages = max(1, -(-len(rows) // view.per))
+    start = (view.page - 1) * view.per
+    html = render_template("models.html", view=view, rows=rows[start:start + view.per], total=len(rows),
+                           all_models=len(cat.rows), pages=pages, menus=menus(cat), filters=FILTERS)
+    return Response(html, mimetype="text/html")

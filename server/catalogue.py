@@ -1,0 +1,174 @@
+"""One row per model, read from the store with a few SPARQL queries, kept per store generation.
+
+The browsing pages (home, /models, charts, compare) filter, sort and count these rows in Python instead of
+sending one SPARQL query per page view: a 10,000-model table is filtered in milliseconds, and every backend
+(local or remote) gives the same rows. The rows are rebuilt after each write (server.pagecache).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pyoxigraph as ox
+
+from kg.vocab import AIO, AVAILABILITY_VALUES, CATEGORIES, MODEL, MOF_CLASSES, local_name
+
+NS = str(AIO)
+#: Category local names in the order pages show them (most open last).
+CATEGORY_ORDER = ("closed-source", "open-weight", "open-source", "unclassified")
+MOF_ORDER = ("I", "II", "III")
+_CATEGORY_OF = {str(cls): name for cls, name in CATEGORIES.items()}
+_MOF_OF = {str(cls): name for cls, name in MOF_CLASSES.items()}
+_AVAILABILITY = {str(k): v for k, v in AVAILABILITY_VALUES.items()}
+
+PREFIXES = """PREFIX aio: <https://w3id.org/ai-openness/ontology#>
+PREFIX dct: <http://purl.org/dc/terms/>
+PREFIX schema: <https://schema.org/>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+"""
+
+#: The base facts of every model (developer may be a literal or an organisation IRI with a name).
+BASE_QUERY = PREFIXES + """SELECT ?m ?id ?name ?dev ?devName ?issued ?asOf WHERE {
+  ?m a aio:AIModel ; dct:identifier ?id .
+  OPTIONAL { ?m schema:name ?name }
+  OPTIONAL { ?m aio:developer ?dev OPTIONAL { ?dev schema:name|rdfs:label ?devName } }
+  OPTIONAL { ?m dct:issued ?issued }
+  OPTIONAL { ?m aio:asOf ?asOf }
+}"""
+
+TYPES_QUERY = PREFIXES + """SELECT ?m ?t WHERE {
+  ?m a aio:AIModel ; a ?t .
+  VALUES ?t { aio:ClosedSourceModel aio:OpenWeightModel aio:OpenSourceModel
+              aio:MOFClassIII aio:MOFClassII aio:MOFClassI }
+}"""
+
+#: The weights release the reasoner decided on (one per model), its availability and licence.
+WEIGHTS_QUERY = PREFIXES + """SELECT ?m ?avail ?lic ?licName WHERE {
+  ?m aio:decidingRelease ?r . ?r aio:artifact aio:Weights .
+  OPTIONAL { ?r aio:availability ?avail }
+  OPTIONAL { ?r dct:license ?lic OPTIONAL { ?lic rdfs:label ?licName } }
+}"""
+
+AVAILABLE_QUERY = PREFIXES + """SELECT ?m (COUNT(DISTINCT ?kind) AS ?n) WHERE {
+  ?m aio:decidingRelease ?r . ?r aio:artifact ?kind ; aio:availability ?a .
+  FILTER(?a IN (aio:Public, aio:Gated))
+} GROUP BY ?m"""
+
+
+@dataclass
+class ModelRow:
+    """What the browsing pages know about one model."""
+
+    id: str
+    iri: str
+    name: str
+    developer: str = ""
+    developer_iri: str | None = None
+    issued: str = ""
+    as_of: str = ""
+    category: str = "unclassified"
+    mof: str | None = None
+    weights: str = "unknown"
+    licence: str = ""
+    licence_iri: str | None = None
+    available: int = 0
+    search_text: str = field(default="", repr=False)
+
+    @property
+    def year(self) -> str:
+        """The release year, or "" when the record gives no date."""
+        return self.issued[:4]
+
+    def as_json(self) -> dict[str, Any]:
+        """The row as /models?format=json gives it."""
+        return {
+            "id": self.id, "iri": self.iri, "name": self.name, "developer": self.developer,
+            "date": self.issued or None, "category": self.category, "mof_class": self.mof,
+            "weights": self.weights, "weights_license": self.licence or None,
+            "available_artifacts": self.available,
+        }
+
+
+Select = Callable[[str], list[dict[str, Any]]]
+
+
+def _text(term: Any) -> str:
+    return term.value if term is not None else ""
+
+
+def _licence_label(iri: str, label: str) -> str:
+    if label:
+        return label
+    return local_name(iri) if iri.startswith("http") else "licence (free text)"
+
+
+def build_rows(select: Select) -> list[ModelRow]:
+    """Every model of the store, sorted by name (case-insensitive)."""
+    rows: dict[str, ModelRow] = {}
+    for r in select(BASE_QUERY):
+        iri = r["m"].value
+        if iri in rows or not isinstance(r["m"], ox.NamedNode):
+            continue
+        dev = r.get("dev")
+        rows[iri] = ModelRow(
+            id=r["id"].value, iri=iri, name=_text(r.get("name")) or r["id"].value,
+            developer=_text(r.get("devName")) or (local_name(dev.value) if isinstance(dev, ox.NamedNode)
+                                                  else _text(dev)),
+            developer_iri=dev.value if isinstance(dev, ox.NamedNode) else None,
+            issued=_text(r.get("issued")), as_of=_text(r.get("asOf")),
+        )
+    for r in select(TYPES_QUERY):
+        row = rows.get(r["m"].value)
+        if row is None:
+            continue
+        t = r["t"].value
+        if t in _CATEGORY_OF:
+            row.category = _CATEGORY_OF[t]
+        elif t in _MOF_OF and (row.mof is None or MOF_ORDER.index(_MOF_OF[t]) < MOF_ORDER.index(row.mof)):
+            row.mof = _MOF_OF[t]  # a Class I model is also of Classes II and III: keep the highest
+    for r in select(WEIGHTS_QUERY):
+        row = rows.get(r["m"].value)
+        if row is None:
+            continue
+        if "avail" in r:
+            row.weights = _AVAILABILITY.get(r["avail"].value, local_name(r["avail"].value))
+        if "lic" in r:
+            row.licence_iri = r["lic"].value if isinstance(r["lic"], ox.NamedNode) else None
+            row.licence = _licence_label(r["lic"].value if row.licence_iri else "", _text(r.get("licName")))
+    for r in select(AVAILABLE_QUERY):
+        row = rows.get(r["m"].value)
+        if row is not None:
+            row.available = int(r["n"].value)
+    for row in rows.values():
+        row.search_text = " ".join((row.id, row.name, row.developer, row.licence)).casefold()
+    return sorted(rows.values(), key=lambda row: (row.name.casefold(), row.id))
+
+
+class Catalogue:
+    """The rows and the look-ups pages need, for one store generation."""
+
+    def __init__(self, rows: list[ModelRow]):
+        self.rows = rows
+        self.by_id = {row.id: row for row in rows}
+
+    def values(self, attribute: str) -> list[str]:
+        """Distinct non-empty values of a row attribute, sorted (for filter menus)."""
+        found = {getattr(row, attribute) for row in self.rows}
+        return sorted((v for v in found if v), key=lambda v: str(v).casefold())
+
+
+def catalogue_of(engine: Any) -> Catalogue:
+    """The engine's catalogue, built once per store generation."""
+    from server.pagecache import page_cache
+
+    return page_cache(engine).get("catalogue", lambda: Catalogue(build_rows(engine.select)))
+
+
+def model_slug(iri: str) -> str | None:
+    """The slug of a model IRI of this KG, or None for any other IRI."""
+    base = str(MODEL)
+    if iri.startswith(base) and "#" not in iri and "/" not in iri[len(base):]:
+        return iri[len(base):]
+    return None

@@ -1,0 +1,222 @@
+"""Charts as SVG, drawn on the server by matplotlib from the rows of a SPARQL query.
+
+Each chart is made from the answer to its query, which the page links to (/query?query=...), so a reader can
+check or adapt it. Bars are hatched by category as well as coloured, so they read in greyscale and for
+colour-blind readers. Rendered SVGs are cached per store generation and drawn ahead of time in a thread
+after start and after each write (``warm``).
+"""
+
+from __future__ import annotations
+
+import io
+import threading
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pyoxigraph as ox
+from flask import Blueprint, Flask, Response, current_app, request
+from werkzeug.exceptions import BadRequest, NotFound
+
+from server.context import engine_of
+from server.catalogue import CATEGORY_ORDER, PREFIXES, _CATEGORY_OF
+
+bp = Blueprint("charts", __name__)
+
+#: Fill colour and hatch of each category (the hatch alone tells them apart).
+STYLE = {
+    "closed-source": ("#e8837c", "xx"),
+    "open-weight": ("#f2c84b", "//"),
+    "open-source": ("#6cbf84", ".."),
+    "unclassified": ("#c4c9d2", ""),
+}
+CATEGORY_CLASSES = "VALUES ?class { aio:ClosedSourceModel aio:OpenWeightModel aio:OpenSourceModel }"
+TOP_DEVELOPERS = 12
+
+
+@dataclass
+class Chart:
+    """A chart a page shows: its name and parameters, its query, and text for readers of the image."""
+
+    name: str
+    title: str
+    query: str
+    alt: str
+    params: dict[str, str] = field(default_factory=dict)
+    width: int = 640
+    height: int = 320
+
+
+def _developer_clause(developer: str | None) -> str:
+    """A pattern restricting ?m to one developer (an organisation IRI or a name)."""
+    if not developer:
+        return ""
+    if developer.startswith(("http://", "https://")):
+        try:
+            return f"?m aio:developer {ox.NamedNode(developer)} .\n  "
+        except ValueError:
+            raise BadRequest(f"parameter 'developer' is not a valid IRI: {developer!r}") from None
+    return f"?m aio:developer {ox.Literal(developer)} .\n  "
+
+
+def categories_by_year_query(developer: str | None = None) -> str:
+    """Models per release year and category (year "unknown" when the record gives no date)."""
+    return PREFIXES + f"""SELECT ?year ?class (COUNT(DISTINCT ?m) AS ?models) WHERE {{
+  ?m a aio:AIModel .
+  {_developer_clause(developer)}OPTIONAL {{ ?m dct:issued ?issued }}
+  OPTIONAL {{ ?m a ?class . {CATEGORY_CLASSES} }}
+  BIND(IF(BOUND(?issued), SUBSTR(STR(?issued), 1, 4), "unknown") AS ?year)
+}} GROUP BY ?year ?class ORDER BY ?year"""
+
+
+def developers_query() -> str:
+    """Models per developer and category."""
+    return PREFIXES + f"""SELECT ?developer ?class (COUNT(DISTINCT ?m) AS ?models) WHERE {{
+  ?m a aio:AIModel ; aio:developer ?dev .
+  OPTIONAL {{ ?dev schema:name ?devName }}
+  BIND(COALESCE(?devName, ?dev) AS ?developer)
+  OPTIONAL {{ ?m a ?class . {CATEGORY_CLASSES} }}
+}} GROUP BY ?developer ?class ORDER BY ?developer"""
+
+
+def _category(row: dict[str, Any]) -> str:
+    return _CATEGORY_OF.get(row["class"].value, "unclassified") if "class" in row else "unclassified"
+
+
+def counts_by(rows: list[dict[str, Any]], key: str) -> dict[str, Counter[str]]:
+    """{key value: Counter(category -> models)} from a chart query's rows."""
+    out: dict[str, Counter[str]] = defaultdict(Counter)
+    for row in rows:
+        out[row[key].value][_category(row)] += int(row["models"].value)
+    return out
+
+
+def _figure(width: int, height: int):  # type: ignore[no-untyped-def]
+    from matplotlib.figure import Figure
+
+    return Figure(figsize=(width / 100, height / 100), dpi=100, layout="constrained")
+
+
+def _svg(figure: Any) -> bytes:
+    import matplotlib
+
+    buffer = io.BytesIO()
+    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "openness", "hatch.linewidth": 0.8,
+                                "font.size": 10}):
+        figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+    return buffer.getvalue()
+
+
+def stacked_bars(groups: dict[str, Counter[str]], order: list[str], width: int, height: int, *,
+                 horizontal: bool = False, axis_label: str = "models") -> bytes:
+    """Bars of ``order``'s groups, stacked by category, hatched and coloured, with a legend."""
+    fig = _figure(width, height)
+    ax = fig.add_subplot()
+    positions = list(range(len(order)))
+    base = [0] * len(order)
+    for category in CATEGORY_ORDER:
+        values = [groups[g][category] for g in order]
+        if not any(values):
+            continue
+        colour, hatch = STYLE[category]
+        draw = ax.barh if horizontal else ax.bar
+        offset = {"left": base} if horizontal else {"bottom": base}
+        draw(positions, values, 0.7, **offset, color=colour, hatch=hatch, edgecolor="#1d2330", linewidth=0.6,
+             label=category)
+        base = [b + v for b, v in zip(base, values, strict=True)]
+    if horizontal:
+        ax.set_yticks(positions, order)
+        ax.invert_yaxis()
+        ax.set_xlabel(axis_label)
+    else:
+        ax.set_xticks(positions, order, rotation=45 if len(order) > 8 else 0)
+        ax.set_ylabel(axis_label)
+    ax.spines[["top", "right"]].set_visible(False)
+    if order:
+        ax.legend(frameon=False, loc="best")
+    else:
+        ax.text(0.5, 0.5, "no models", ha="center", va="center", transform=ax.transAxes)
+    return _svg(fig)
+
+
+def _year_key(year: str) -> tuple[int, str]:
+    return (1, year) if year == "unknown" else (0, year)
+
+
+def draw_categories_by_year(chart: Chart, select: Callable[[str], list[dict[str, Any]]]) -> bytes:
+    groups = counts_by(select(chart.query), "year")
+    return stacked_bars(groups, sorted(groups, key=_year_key), chart.width, chart.height)
+
+
+def draw_top_developers(chart: Chart, select: Callable[[str], list[dict[str, Any]]]) -> bytes:
+    groups = counts_by(select(chart.query), "developer")
+    top = sorted(groups, key=lambda d: (-sum(groups[d].values()), d.casefold()))[:TOP_DEVELOPERS]
+    return stacked_bars(groups, top, chart.width, chart.height, horizontal=True)
+
+
+DRAWERS: dict[str, Callable[[Chart, Callable[[str], list[dict[str, Any]]]], bytes]] = {
+    "categories-by-year": draw_categories_by_year,
+    "top-developers": draw_top_developers,
+}
+
+
+def chart_spec(name: str, params: dict[str, str]) -> Chart:
+    """The chart ``name`` with its parameters; raises NotFound/BadRequest for unknown ones."""
+    if name == "categories-by-year":
+        developer = params.get("developer") or None
+        extra = set(params) - {"developer"}
+        if extra:
+            raise BadRequest(f"chart {name!r} takes only the parameter 'developer'; got {sorted(extra)}")
+        who = f" by {developer}" if developer else ""
+        return Chart(name, f"Models{who} by year of release and openness category",
+                     categories_by_year_query(developer),
+                     f"Stacked bar chart: models{who} released each year, split into closed-source, "
+                     "open-weight, open-source and unclassified", {"developer": developer} if developer else {})
+    if name == "top-developers":
+        if params:
+            raise BadRequest(f"chart {name!r} takes no parameters; got {sorted(params)}")
+        return Chart(name, f"The {TOP_DEVELOPERS} developers with most models, by openness category",
+                     developers_query(),
+                     f"Horizontal stacked bar chart: the {TOP_DEVELOPERS} developers with most models and how "
+                     "many of each are closed-source, open-weight, open-source or unclassified", height=380)
+    raise NotFound(f"no chart {name!r}; charts: {', '.join(DRAWERS)}")
+
+
+def render(engine: Any, chart: Chart) -> bytes:
+    """The chart's SVG, drawn once per store generation."""
+    from server.pagecache import page_cache
+
+    key = "chart:" + chart.name + ":" + repr(sorted(chart.params.items()))
+    return page_cache(engine).get(key, lambda: DRAWERS[chart.name](chart, engine.select))
+
+
+@bp.route("/chart/<name>.svg")
+def chart(name: str) -> Response:
+    """One chart as SVG."""
+    spec = chart_spec(name, {k: v for k, v in request.args.items()})
+    response = Response(render(engine_of(current_app), spec), mimetype="image/svg+xml")
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+#: Charts the home page shows, drawn ahead of time.
+HOME_CHARTS = (("categories-by-year", {}), ("top-developers", {}))
+
+
+def warm(app: Flask) -> threading.Thread:
+    """Draw the home page's charts and build the model table in a daemon thread (errors go to the log)."""
+    from server.catalogue import catalogue_of
+
+    def run() -> None:
+        engine = engine_of(app)
+        try:
+            catalogue_of(engine)
+            for name, params in HOME_CHARTS:
+                render(engine, chart_spec(name, dict(params)))
+        except Exception:  # noqa: BLE001 - a failed warm-up only means the first visitor waits
+            app.logger.warning("warming the page caches failed", exc_info=True)
+
+    thread = threading.Thread(target=run, name="openness-warm-pages", daemon=True)
+    thread.start()
+    return thread
