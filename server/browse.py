@@ -16,8 +16,8 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, current_app, render_template, request
 from werkzeug.exceptions import BadRequest
 
-from server.context import engine_of
 from server.catalogue import CATEGORY_ORDER, MOF_ORDER, Catalogue, ModelRow, catalogue_of
+from server.context import engine_of
 
 bp = Blueprint("browse", __name__)
 

@@ -19,7 +19,7 @@ NS = str(AIO)
 #: Category local names in the order pages show them (most open last).
 CATEGORY_ORDER = ("closed-source", "open-weight", "open-source", "unclassified")
 MOF_ORDER = ("I", "II", "III")
-_CATEGORY_OF = {str(cls): name for cls, name in CATEGORIES.items()}
+CATEGORY_OF = {str(cls): name for cls, name in CATEGORIES.items()}
 _MOF_OF = {str(cls): name for cls, name in MOF_CLASSES.items()}
 _AVAILABILITY = {str(k): v for k, v in AVAILABILITY_VALUES.items()}
 
@@ -124,8 +124,8 @@ def build_rows(select: Select) -> list[ModelRow]:
         if row is None:
             continue
         t = r["t"].value
-        if t in _CATEGORY_OF:
-            row.category = _CATEGORY_OF[t]
+        if t in CATEGORY_OF:
+            row.category = CATEGORY_OF[t]
         elif t in _MOF_OF and (row.mof is None or MOF_ORDER.index(_MOF_OF[t]) < MOF_ORDER.index(row.mof)):
             row.mof = _MOF_OF[t]  # a Class I model is also of Classes II and III: keep the highest
     for r in select(WEIGHTS_QUERY):

@@ -19,8 +19,8 @@ import pyoxigraph as ox
 from flask import Blueprint, Flask, Response, current_app, request
 from werkzeug.exceptions import BadRequest, NotFound
 
+from server.catalogue import CATEGORY_OF, CATEGORY_ORDER, PREFIXES
 from server.context import engine_of
-from server.catalogue import CATEGORY_ORDER, PREFIXES, _CATEGORY_OF
 
 bp = Blueprint("charts", __name__)
 
@@ -81,7 +81,7 @@ def developers_query() -> str:
 
 
 def _category(row: dict[str, Any]) -> str:
-    return _CATEGORY_OF.get(row["class"].value, "unclassified") if "class" in row else "unclassified"
+    return CATEGORY_OF.get(row["class"].value, "unclassified") if "class" in row else "unclassified"
 
 
 def counts_by(rows: list[dict[str, Any]], key: str) -> dict[str, Counter[str]]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, render_template, request
 from werkzeug.exceptions import BadRequest, NotFound
 
+from kg.vocab import ARTIFACTS
 from server.pages import SLUG, model_facts
 
 bp = Blueprint("compare", __name__)
@@ -37,8 +38,9 @@ def artifact_rows(models: list[dict]) -> list[tuple[str, list[dict | None]]]:
     for m in models:
         for a in m["artifacts"]:
             kinds.setdefault(a["slug"], a["kind"])
+    order = {slug: i for i, slug in enumerate(ARTIFACTS)}
     rows = []
-    for slug, label in kinds.items():
+    for slug, label in sorted(kinds.items(), key=lambda item: (order.get(item[0], len(order)), item[0])):
         cells = [next((a for a in m["artifacts"] if a["slug"] == slug), None) for m in models]
         rows.append((label, cells))
     return rows

@@ -19,7 +19,8 @@ from server.context import engine_of
 
 bp = Blueprint("downloads", __name__)
 
-#: File extension -> (kg.records.write format, media type of the uncompressed file, whether the reasoner's statements are included).
+#: File extension -> (kg.records.write format, media type of the uncompressed file, whether the reasoner's
+#: statements are included).
 FORMATS = {
     "ttl": ("turtle", "text/turtle", True),
     "nt": ("nt", "application/n-triples", True),

@@ -11,9 +11,9 @@ from collections import Counter
 
 from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
 
-from server.context import engine_of
 from server.catalogue import CATEGORY_ORDER, Catalogue, ModelRow, catalogue_of
 from server.charts import HOME_CHARTS, chart_spec
+from server.context import engine_of
 from server.downloads import FORMATS
 
 bp = Blueprint("home", __name__)

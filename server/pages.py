@@ -24,6 +24,7 @@ from kg.vocab import (
     MOF_CLASSES,
     local_name,
 )
+from server import query_results
 from server.context import engine_of
 from server.describe import wants_html
 from server.reasons import EXPLANATION, grouped
@@ -57,8 +58,9 @@ def yasgui_available() -> bool:
 
 
 @bp.route("/query")
-def index() -> str:
-    """The query page: YASGUI with the example queries, or a plain form when the assets are not built."""
+def index() -> Response:
+    """The query page: YASGUI with the example queries, or a plain form whose results are an HTML table
+    (server.query_results) when the assets are not built or ``view=table`` asks for it."""
     from server.examples import examples
 
     engine = engine_of(current_app)
@@ -69,8 +71,13 @@ def index() -> str:
         return rows[0]["id"].value if rows else None
 
     queries = engine.cached("examples", lambda: examples(engine.select, sample()))
-    return render_template("index.html", examples=queries, yasgui=yasgui_available(),
-                           endpoint=url_for("sparql.sparql"), writable=engine.writable)
+    given = request.args.get("query")
+    yasgui = yasgui_available() and request.args.get("view") != "table"
+    table = None if given is None or yasgui else query_results.run(given)
+    html = render_template("index.html", examples=queries, yasgui=yasgui, endpoint=url_for("sparql.sparql"),
+                           writable=engine.writable, given=given, table=table,
+                           vocabulary=query_results.vocabulary(engine) if yasgui else None)
+    return Response(html, status=table.status if table else 200, mimetype="text/html")
 
 
 def _labels(iris: set[str]) -> dict[str, str]:

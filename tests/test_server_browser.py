@@ -47,7 +47,7 @@ def page(browser, live_server):  # type: ignore[no-untyped-def]
 
 @pytest.mark.skipif(not yasgui_available(), reason="YASGUI assets not built (npm ci; python -m server.vendor)")
 def test_query_page_runs_an_example_and_shows_rows(page, live_server):
-    page.goto(f"{live_server}/")
+    page.goto(f"{live_server}/query")
     page.wait_for_selector(".yasqe .CodeMirror", timeout=20_000)
     page.click("[data-example='1']")  # Count by category
     page.wait_for_function("() => { const r = document.querySelector('.yasr table tbody');"

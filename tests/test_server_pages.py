@@ -14,7 +14,7 @@ MODEL = "https://w3id.org/ai-openness/model/"
 
 
 def test_index_has_the_example_queries_and_no_remote_assets(client):
-    response = client.get("/")
+    response = client.get("/query")
     assert response.status_code == 200 and response.mimetype == "text/html"
     page = response.data.decode()
     examples = json.loads(re.search(r'<script id="examples-data" type="application/json">(.*?)</script>',
@@ -30,7 +30,7 @@ def test_index_has_the_example_queries_and_no_remote_assets(client):
 
 
 def test_every_example_query_answers_with_rows(client):
-    page = client.get("/").data.decode()
+    page = client.get("/query").data.decode()
     examples = json.loads(re.search(r'<script id="examples-data" type="application/json">(.*?)</script>',
                                     page, re.S).group(1))
     for name, query in examples:

@@ -1,0 +1,200 @@
+"""The analysts' pages over the bundled KG: home, /models, /compare, charts, downloads, the query table.
+
+Counts on the pages are checked against SPARQL answers of the same endpoint, so a page that showed made-up
+or stale numbers would fail.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import json
+import re
+import xml.etree.ElementTree as ET
+from urllib.parse import parse_qs, unquote, urlsplit
+
+import rdflib
+
+AIO = "https://w3id.org/ai-openness/ontology#"
+MODEL = "https://w3id.org/ai-openness/model/"
+
+
+def sparql(client, query: str) -> list[dict]:  # type: ignore[no-untyped-def]
+    response = client.post("/sparql", data={"query": query}, headers={"Accept": "application/sparql-results+json"})
+    assert response.status_code == 200, response.data
+    return json.loads(response.data)["results"]["bindings"]
+
+
+def count(client, pattern: str) -> int:  # type: ignore[no-untyped-def]
+    rows = sparql(client, f"PREFIX aio: <{AIO}> SELECT (COUNT(DISTINCT ?m) AS ?n) WHERE {{ {pattern} }}")
+    return int(rows[0]["n"]["value"])
+
+
+def test_home_counts_models_by_category_as_sparql_does(client):
+    page = client.get("/").data.decode()
+    table = re.search(r'<table class="counts" id="by-category">(.*?)</table>', page, re.S).group(1)
+    shown = {c: int(n) for c, n in re.findall(r'class="category ([a-z-]+)">[a-z-]+</span></a></td>'
+                                              r'<td class="number">(\d+)</td>', table)}
+    assert shown["open-weight"] == count(client, "?m a aio:OpenWeightModel")
+    assert shown["open-source"] == count(client, "?m a aio:OpenSourceModel")
+    assert shown["closed-source"] == count(client, "?m a aio:ClosedSourceModel")
+    assert sum(shown.values()) == count(client, "?m a aio:AIModel")
+
+
+def test_home_has_search_newest_developers_charts_and_downloads(client):
+    page = client.get("/").data.decode()
+    assert 'action="/models"' in page and 'name="q"' in page
+    assert len(re.findall(r"<li><a href=\"/model/", page.split('id="newest"')[1].split("</ul>")[0])) == 10
+    assert page.count('<figure class="chart"') == 2
+    for ext in ("ttl", "nt", "jsonld", "csv"):
+        assert f'href="/download/openness-kg.{ext}.gz"' in page
+    developers = re.search(r'id="developers">(.*?)</table>', page, re.S).group(1)
+    first = re.search(r'<a href="/models\?developer=([^"]+)">[^<]+</a></td><td class="number">(\d+)</td>',
+                      developers)
+    name = unquote(first.group(1).replace("+", " "))
+    assert int(first.group(2)) == count(client, f"?m a aio:AIModel ; aio:developer {json.dumps(name)}")
+
+
+def test_old_query_links_are_redirected_to_the_query_page(client):
+    response = client.get("/?query=ASK%20%7B%7D")
+    assert response.status_code == 301
+    target = urlsplit(response.headers["Location"])
+    assert target.path == "/query" and parse_qs(target.query)["query"] == ["ASK {}"]
+
+
+def test_models_filter_by_category_matches_sparql(client):
+    page = client.get("/models?category=open-source&per=500").data.decode()
+    total = count(client, "?m a aio:OpenSourceModel")
+    assert re.search(r'id="summary">(\d+) of', page).group(1) == str(total)
+    rows = re.findall(r'<td><a href="/model/([^"]+)">', page)
+    assert len(rows) == total
+    assert set(re.findall(r'<td><span class="category ([a-z-]+)">', page)) == {"open-source"}
+
+
+def test_models_search_sort_page_and_downloads_agree(client):
+    data = json.loads(client.get("/models?q=llama&sort=-date&format=json").data)
+    assert data and all("llama" in (m["id"] + m["name"] + m["developer"] + (m["weights_license"] or "")).lower()
+                        for m in data)
+    dates = [m["date"] or "" for m in data]
+    assert dates == sorted(dates, reverse=True)
+    rows = list(csv.DictReader(io.StringIO(client.get("/models?q=llama&sort=-date&format=csv").data.decode())))
+    assert [r["id"] for r in rows] == [m["id"] for m in data]
+    first = client.get("/models?q=llama&sort=-date&per=2").data.decode()
+    second = client.get("/models?q=llama&sort=-date&per=2&page=2").data.decode()
+    ids = re.findall(r'name="m" value="([^"]+)"', first) + re.findall(r'name="m" value="([^"]+)"', second)
+    assert ids == [m["id"] for m in data[:4]]
+    assert 'rel="next"' in first and 'href="/models?q=llama&amp;sort=-date&amp;per=2&amp;page=2"' in first
+
+
+def test_models_bad_parameters_name_the_parameter(client):
+    for query, word in (("category=open", "'category'"), ("year=24", "'year'"), ("sort=size", "'sort'"),
+                        ("page=0", "'page'"), ("per=100000", "'per'"), ("format=xml", "'format'")):
+        response = client.get(f"/models?{query}")
+        assert response.status_code == 400, query
+        assert word in response.data.decode(), (query, response.data)
+
+
+def test_models_selection_posts_to_compare_without_javascript(client):
+    page = client.get("/models").data.decode()
+    form = re.search(r'<form method="get" action="/compare" id="compare-form">', page)
+    assert form and page.count('type="checkbox" name="m"') == 50
+
+
+def test_compare_shows_two_models_side_by_side(client):
+    open_source = sparql(client, f"SELECT ?id WHERE {{ ?m a <{AIO}OpenSourceModel> ; "
+                                 "<http://purl.org/dc/terms/identifier> ?id } ORDER BY ?id LIMIT 1")[0]["id"]["value"]
+    page = client.get(f"/compare?m=llama-3.1-8b&m={open_source}").data.decode()
+    header = re.search(r"<thead>(.*?)</thead>", page, re.S).group(1)
+    assert 'href="/model/llama-3.1-8b"' in header and f'href="/model/{open_source}"' in header
+    category = re.search(r'<tr id="row-category">(.*?)</tr>', page, re.S).group(1)
+    assert "open-weight" in category and "open-source" in category
+    assert 'rel="external">source</a>' in category  # the reasoner's reasons with their sources
+    assert page.count('<tr class="section">') == 2 and "final trained parameters" in page
+    same = client.get(f"/compare?models=llama-3.1-8b,{open_source}").data.decode()
+    assert same == page
+
+
+def test_compare_refuses_bad_selections(client):
+    assert client.get("/compare?models=llama-3.1-8b").status_code == 400
+    assert client.get("/compare?models=a,b,c,d,e,f").status_code == 400
+    assert client.get("/compare?models=llama-3.1-8b,Bad%20Id").status_code == 400
+    missing = client.get("/compare?models=llama-3.1-8b,no-such-model")
+    assert missing.status_code == 404 and b"no-such-model" in missing.data
+
+
+def test_model_page_gives_reasons_with_sources_and_a_compare_link(client):
+    page = client.get("/model/llama-3.1-8b", headers={"Accept": "text/html"}).data.decode()
+    reasons = re.search(r'id="why-category">(.*?)</ul>', page, re.S).group(1)
+    assert "weights gated under llama3.1" in reasons and 'href="https://github.com/meta-llama/' in reasons
+    assert re.search(r'id="why-mof">.*?no MOF class', page, re.S)
+    assert 'action="/compare"' in page
+
+
+def test_charts_are_svg_with_hatching_and_their_query(client):
+    home = client.get("/").data.decode()
+    for figure in re.findall(r'<figure class="chart".*?</figure>', home, re.S):
+        src = re.search(r'<img src="([^"]+)"', figure).group(1).replace("&amp;", "&")
+        svg = client.get(src)
+        assert svg.status_code == 200 and svg.mimetype == "image/svg+xml"
+        root = ET.fromstring(svg.data)
+        assert root.tag.endswith("svg") and svg.data.count(b"<pattern") >= 2  # hatches, not colour alone
+        link = re.search(r'<a href="(/query\?[^"]+)">the query behind this chart</a>', figure).group(1)
+        query = parse_qs(urlsplit(link.replace("&amp;", "&")).query)["query"][0]
+        assert sparql(client, query)
+
+
+def test_categories_by_year_query_totals_every_model(client):
+    from server.charts import categories_by_year_query
+
+    rows = sparql(client, categories_by_year_query())
+    assert sum(int(r["models"]["value"]) for r in rows) == count(client, "?m a aio:AIModel")
+    meta = sparql(client, categories_by_year_query("Meta"))
+    assert sum(int(r["models"]["value"]) for r in meta) == count(client, '?m a aio:AIModel ; aio:developer "Meta"')
+
+
+def test_unknown_charts_and_parameters_are_refused(client):
+    assert client.get("/chart/pie.svg").status_code == 404
+    assert client.get("/chart/top-developers.svg?year=2024").status_code == 400
+
+
+def test_downloads_hold_every_model(client):
+    models = count(client, "?m a aio:AIModel")
+    turtle = gzip.decompress(client.get("/download/openness-kg.ttl.gz").data)
+    graph = rdflib.Graph().parse(data=turtle, format="turtle")
+    assert len(set(graph.subjects(rdflib.RDF.type, rdflib.URIRef(AIO + "AIModel")))) == models
+    assert len(set(graph.subjects(rdflib.RDF.type, rdflib.URIRef(AIO + "OpenSourceModel")))) == count(
+        client, "?m a aio:OpenSourceModel")  # inferences included
+    lines = gzip.decompress(client.get("/download/openness-kg.nt.gz").data).decode().splitlines()
+    assert len(lines) == len(graph)
+    rows = list(csv.DictReader(io.StringIO(gzip.decompress(client.get("/download/openness-kg.csv.gz").data).decode())))
+    assert len(rows) == models and {"id", "name", "developer", "weights"} <= set(rows[0])
+    jsonld = json.loads(gzip.decompress(client.get("/download/openness-kg.jsonld.gz").data))
+    assert jsonld
+    assert client.get("/download/openness-kg.xml.gz").status_code == 404
+
+
+def test_void_and_service_description_announce_the_dumps(client):
+    for path in ("/.well-known/void", "/sparql"):
+        graph = rdflib.Graph().parse(data=client.get(path, headers={"Accept": "text/turtle"}).data, format="turtle")
+        dumps = {str(o) for o in graph.objects(None, rdflib.URIRef("http://rdfs.org/ns/void#dataDump"))}
+        assert {urlsplit(d).path for d in dumps} == {f"/download/openness-kg.{e}.gz" for e in
+                                                     ("ttl", "nt", "jsonld", "csv")}, path
+
+
+def test_query_page_renders_results_as_a_table_with_local_links(client):
+    query = (f"SELECT ?m (COUNT(?r) AS ?n) WHERE {{ ?m a <{AIO}OpenSourceModel> ; <{AIO}hasRelease> ?r }} "
+             "GROUP BY ?m ORDER BY ?m LIMIT 3")
+    page = client.get("/query", query_string={"query": query, "view": "table"}).data.decode()
+    table = re.search(r'<table class="results" id="results-table">(.*?)</table>', page, re.S).group(1)
+    assert re.findall(r'<a href="(/model/[^"]+)">model:', table) and "w3id.org" not in table.split('title="')[0]
+    numbers = re.findall(r'<td class="number">(\d+)</td>', table)
+    assert len(numbers) == 3 and "^^" not in table and "XMLSchema#integer" not in table
+
+
+def test_query_page_reports_a_bad_query_on_the_page(client):
+    response = client.get("/query", query_string={"query": "SELECT nothing", "view": "table"})
+    assert response.status_code == 400 and 'id="query-error"' in response.data.decode()
+    refused = client.get("/query", query_string={"query": "SELECT * { SERVICE <http://x.example/> { ?s ?p ?o } }",
+                                                 "view": "table"})
+    assert refused.status_code == 400 and "SERVICE" in refused.data.decode()
