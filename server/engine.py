@@ -41,6 +41,8 @@ class Engine:
         self.settings = settings
         self.backend: Backend = backend if backend is not None else open_store(settings.store)
         self._write_lock = threading.Lock()
+        #: writes committed since start; the pages' caches are per generation (server.pagecache)
+        self.generation = 0
         self._graphs: list[str] | None = None
         self._cache: dict[str, object] = {}
         #: guard.check's verdicts on recent query texts (a repeated query is not lexed again), until a write:
@@ -191,6 +193,7 @@ class Engine:
 
     def after_write(self) -> None:
         """Forget caches and let the workers see the new data."""
+        self.generation += 1
         self._graphs = None
         self._cache.clear()
         self._checked.clear()  # a FROM that named no graph of the store may name one now, or the reverse
