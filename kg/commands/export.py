@@ -1,6 +1,10 @@
-"""Export the knowledge graph as a file: Turtle, N-Triples, JSON-LD, or the CSV of record rows.
+"""Export the knowledge graph as a file: Turtle, N-Triples, JSON-LD, RDF/XML, the plain forms, or an AI-BOM.
 
-``--inferred`` adds what the reasoner infers (categories, MOF classes, dimension values) to RDF output.
+RDF exports stand alone: they carry the licence typing the shapes check and the FAIR4ML/schema.org types,
+each statement once, so plain pySHACL or Jena give ``openness validate``'s results on them. JSON-LD embeds
+its context unless ``--context remote``. ``--inferred`` adds what the reasoner infers (categories, MOF
+classes, dimension values) to RDF output. ``spdx3`` and ``cyclonedx`` write AI bills of materials
+(docs/exports.md); ``--model ID`` narrows any export to one model.
 """
 
 from __future__ import annotations
@@ -9,13 +13,20 @@ import argparse
 
 NAME = "export"
 HELP = "the KG as a file (standard output without -o)"
+RDF_FORMATS = ("turtle", "nt", "jsonld", "xml")
+PLAIN_FORMATS = ("csv", "json", "yaml")
+BOM_FORMATS: tuple[str, ...] = ()  # spdx3, cyclonedx: kg.bom
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
     """Declare the command's arguments."""
-    parser.add_argument("--format", choices=("turtle", "nt", "jsonld", "csv", "json", "yaml", "xml"),
+    parser.add_argument("--format", choices=RDF_FORMATS + PLAIN_FORMATS + BOM_FORMATS,
                         default="turtle", help="output format (default turtle)")
     parser.add_argument("--inferred", action="store_true", help="include inferred statements (RDF formats)")
+    parser.add_argument("--context", choices=("inline", "remote"), default="inline",
+                        help="JSON-LD: embed the context (default) or name its IRI")
+    parser.add_argument("--model", metavar="ID", action="append",
+                        help="export only this model (repeatable); default every model")
     parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE (replaced only on success)")
     parser.add_argument("files", nargs="*", metavar="FILE",
                         help="record files to export instead of the bundled KG (converts between formats)")
@@ -23,21 +34,38 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Export."""
-    import pyoxigraph as ox
-
     from kg.commands.output import write_to
+    from kg.errors import OpennessError
+    from kg.exports import export_triples, unique
+    from kg.exports.select import only_models
     from kg.kgdata import bundled_records
-    from kg.records import read_files, write
+    from kg.records import read_files
 
     records = read_files(args.files) if args.files else bundled_records()
-    triples = list(records.triples)
-    if args.inferred:
-        if args.format in ("csv", "json", "yaml"):
-            from kg.errors import OpennessError
+    triples = unique(records.triples)
+    if args.model:
+        triples = only_models(triples, args.model)
+    if args.inferred and args.format not in RDF_FORMATS:
+        raise OpennessError(f"--inferred needs an RDF format (turtle, nt, jsonld, xml), not {args.format}")
+    if args.format in BOM_FORMATS:
+        from kg.bom import write_bom
 
-            raise OpennessError(f"--inferred needs an RDF format (turtle, nt, jsonld, xml), not {args.format}")
-        from kg.reasoner import classify_triples, inferred_quads
+        text = write_bom(triples, args.format)
+        write_to(args.output, lambda out: out.write(text))
+        return 0
+    if args.format in PLAIN_FORMATS:
+        from kg.records import write
 
-        triples.extend(ox.Triple(q.subject, q.predicate, q.object) for q in inferred_quads(classify_triples(triples)))
-    write_to(args.output, lambda out: write(triples, args.format, out))
+        write_to(args.output, lambda out: write(triples, args.format, out))
+        return 0
+    data = export_triples(triples, inferred=args.inferred)
+    if args.format == "jsonld":
+        from kg.exports.jsonld import to_jsonld
+
+        text = to_jsonld(data, args.context)
+    else:
+        from kg.records.writers import serialize_triples
+
+        text = serialize_triples(data, args.format)
+    write_to(args.output, lambda out: out.write(text))
     return 0

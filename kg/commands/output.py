@@ -24,6 +24,7 @@ def output(path: str | None) -> Iterator[TextIO]:
     if not directory.is_dir():
         raise OpennessError(f"{path}: the directory {directory} does not exist")
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=directory)
+    os.fchmod(fd, 0o666 & ~_umask())  # mkstemp makes 0600; the file gets the mode any new file would
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             yield handle
@@ -31,6 +32,13 @@ def output(path: str | None) -> Iterator[TextIO]:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _umask() -> int:
+    """The process's umask (read by setting it and putting it back: there is no other portable way)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def write_to(path: str | None, writer: Callable[[TextIO], None]) -> None:

@@ -163,16 +163,40 @@ def read_plain(data: Any, file: str) -> RecordSet:
 # --- CSV -----------------------------------------------------------------------------------------
 
 
+_NTH_CLAIM = re.compile(r"^(?P<slug>[a-z_]+)-(?P<n>[2-9]|[1-9][0-9]+)$")
+
+
+def _artifact_column(name: str) -> bool:
+    """``weights``, or ``weights-2`` for the second claim about the weights (``...#weights-2`` in RDF)."""
+    if name in ARTIFACTS:
+        return True
+    match = _NTH_CLAIM.match(name)
+    return match is not None and match["slug"] in ARTIFACTS
+
+
 def csv_field(column: str) -> tuple[str, str | None] | None:
     """The field a CSV column fills: ``("name", None)``, ``("weights", "license")``; None if unknown."""
     if column in _CSV_FIXED:
         return column, None
-    if column in ARTIFACTS:
+    if _artifact_column(column):
         return column, "availability"
     for suffix in _CSV_SUFFIXES:
-        if column.endswith(suffix) and column[: -len(suffix)] in ARTIFACTS:
+        if column.endswith(suffix) and _artifact_column(column[: -len(suffix)]):
             return column[: -len(suffix)], suffix[1:]
     return None
+
+
+def _claims_by_artifact(columns: dict[str, dict[str, str]]) -> dict[str, Any]:
+    """``{"weights": {...}, "weights-2": {...}}`` as ``{"weights": [{...}, {...}]}`` (claims in order)."""
+    if all(name in ARTIFACTS for name in columns):
+        return columns
+    numbered: dict[str, list[tuple[int, dict[str, str]]]] = {}
+    for name, claim in columns.items():
+        match = _NTH_CLAIM.match(name)
+        slug, n = (match["slug"], int(match["n"])) if match else (name, 1)
+        numbered.setdefault(slug, []).append((n, claim))
+    return {slug: [c for _, c in sorted(claims, key=lambda p: p[0])] if len(claims) > 1 else claims[0][1]
+            for slug, claims in numbered.items()}
 
 
 def read_csv_text(text: str, file: str) -> RecordSet:
@@ -235,7 +259,7 @@ def _read_csv_rows(reader: Any, header: list[str], fields: list[Any], file: str,
             else:
                 artifacts.setdefault(name, {})[part] = value
         if artifacts:
-            record["artifacts"] = artifacts
+            record["artifacts"] = _claims_by_artifact(artifacts)
         result.add_plain(index, record, Location(file, line))
         index += 1
 

@@ -28,22 +28,43 @@ PREFIXES = {
     "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
     "xsd": "http://www.w3.org/2001/XMLSchema#",
     "owl": "http://www.w3.org/2002/07/owl#",
+    "fair4ml": "https://w3id.org/fair4ml#",
 }
 WRITE_FORMATS = ("turtle", "nt", "jsonld", "xml", "csv", "json", "yaml")
 _OX_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "xml": ox.RdfFormat.RDF_XML}
 
 
+_CLAIM_PARTS = ("license", "url", "source", "as_of", "checked")
+
+
+def _claims(entry: Any) -> list[dict[str, Any]]:
+    return entry if isinstance(entry, list) else [entry]
+
+
+def claim_column(slug: str, n: int) -> str:
+    """The column of the ``n``-th claim about ``slug``: ``weights``, then ``weights-2`` (``#weights-2`` in RDF)."""
+    return slug if n == 1 else f"{slug}-{n}"
+
+
 def csv_columns(records: list[dict[str, Any]]) -> list[str]:
-    """The CSV header for ``records``: fixed columns, then the artifact columns that are used."""
-    used = {slug for r in records for slug in (r.get("artifacts") or {})}
-    parts = {(slug, part) for r in records for slug, c in (r.get("artifacts") or {}).items()
-             for claim in (c if isinstance(c, list) else [c]) for part in claim}
+    """The CSV header for ``records``: fixed columns, then the artifact columns that are used.
+
+    A second claim about one artifact gets its own columns (``weights-2``, ``weights-2_license``...).
+    """
+    used: dict[str, int] = {}
+    parts: set[tuple[str, str]] = set()
+    for r in records:
+        for slug, entry in (r.get("artifacts") or {}).items():
+            claims = _claims(entry)
+            used[slug] = max(used.get(slug, 0), len(claims))
+            for n, claim in enumerate(claims, start=1):
+                parts.update((claim_column(slug, n), part) for part in claim)
     columns = ["id", "name", "developer", "date"]
     for slug in ARTIFACTS:
-        if slug in used:
-            columns.append(slug)
-            columns.extend(f"{slug}_{p}" for p in ("license", "url", "source", "as_of", "checked")
-                           if (slug, p) in parts)
+        for n in range(1, used.get(slug, 0) + 1):
+            column = claim_column(slug, n)
+            columns.append(column)
+            columns.extend(f"{column}_{p}" for p in _CLAIM_PARTS if (column, p) in parts)
     columns.extend(["source", "huggingface", "wikidata"])
     for extra in ("links", "as_of", "checked", "dataset", "based_on"):
         if any(extra in r for r in records):
@@ -83,45 +104,37 @@ def _cell(value: Any) -> str:
 
 
 def write_csv(records: list[dict[str, Any]], out: TextIO) -> None:
-    """One row per model; an artifact with several claims keeps only the first (CSV has one cell)."""
+    """One row per model, every claim about an artifact in its own columns."""
     columns = csv_columns(records)
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(columns)
     for rec in records:
         row: dict[str, Any] = {k: v for k, v in rec.items() if k != "artifacts"}
         row.update(flat_entity_fields(rec))
-        for slug, claims in (rec.get("artifacts") or {}).items():
-            claim = claims[0] if isinstance(claims, list) else claims
-            row[slug] = claim.get("availability")
-            for part in ("license", "url", "source", "as_of", "checked"):
-                if part in claim:
-                    row[f"{slug}_{part}"] = claim[part]
+        for slug, entry in (rec.get("artifacts") or {}).items():
+            for n, claim in enumerate(_claims(entry), start=1):
+                column = claim_column(slug, n)
+                row[column] = claim.get("availability")
+                for part in _CLAIM_PARTS:
+                    if part in claim:
+                        row[f"{column}_{part}"] = claim[part]
         writer.writerow([_cell(row.get(c)) for c in columns])
 
 
 def serialize_triples(triples: Iterable[ox.Triple], fmt: str) -> str:
-    """Triples as Turtle, N-Triples, RDF/XML or JSON-LD (compacted with the project's context)."""
+    """Triples as Turtle, N-Triples, RDF/XML or JSON-LD (compacted with the project's context, embedded).
+
+    Each statement is written once, however often it was given.
+    """
+    triples = list(dict.fromkeys(triples))
     if fmt in _OX_FORMATS:
-        data = ox.serialize(list(triples), format=_OX_FORMATS[fmt],
+        data = ox.serialize(triples, format=_OX_FORMATS[fmt],
                             prefixes=PREFIXES if fmt == "turtle" else None)
         return data.decode("utf-8")
     if fmt == "jsonld":
-        import rdflib
+        from kg.exports.jsonld import to_jsonld
 
-        from kg.records.model import to_rdflib
-        from kg.records.readers import CONTEXT_IRI, local_context
-
-        g = rdflib.Graph()
-        for t in triples:
-            g.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
-        # rdflib drops a blank node that is the value of a term coerced to @id: write those terms as
-        # explicit {"@id": ...} objects, which mean the same under the published context.
-        context = local_context()
-        for term in ("license", "releases"):
-            context[term] = {"@id": context[term]["@id"]}
-        doc = json.loads(g.serialize(format="json-ld", context=context, auto_compact=True))
-        doc["@context"] = CONTEXT_IRI
-        return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+        return to_jsonld(triples, "inline")
     raise ValueError(f"unknown RDF format {fmt!r}")
 
 
@@ -135,6 +148,10 @@ def write(data: RecordSet | Iterable[ox.Triple] | list[dict[str, Any]], fmt: str
     if fmt in ("turtle", "nt", "xml", "jsonld"):
         out.write(serialize_triples(triples, fmt))
         return
+    if fmt == "csv":
+        from kg.exports.csv_lossless import refuse_lossy_csv
+
+        refuse_lossy_csv(list(triples))
     records = records_from_triples(triples)
     if fmt == "csv":
         write_csv(records, out)

@@ -88,16 +88,19 @@ def _path_node(graph: rdflib.Graph, path: object) -> rdflib.term.Node:
 
 
 def report_graph(report: Report) -> rdflib.Graph:
-    """The SHACL validation report graph (``sh:conforms`` as in pySHACL's ``allow_warnings`` mode)."""
+    """The SHACL validation report graph.
+
+    ``sh:conforms`` is true only when the report has no result of any severity, as the SHACL spec
+    (section 3.6.1) defines it; the command's exit code still passes warnings (``fail_on``).
+    """
     graph = rdflib.Graph()
     for prefix, namespace in PREFIXES.items():
         graph.bind(prefix, namespace)
     root = rdflib.BNode()
     graph.add((root, rdflib.RDF.type, SH.ValidationReport))
-    graph.add((root, SH.conforms, rdflib.Literal(report.conforms)))
-    for r in report.results:
-        if r.focus is None:
-            continue  # not about RDF (an unknown CSV column): text and JSON only
+    shacl_results = [r for r in report.results if r.focus is not None]  # not an unknown CSV column
+    graph.add((root, SH.conforms, rdflib.Literal(not shacl_results)))
+    for r in shacl_results:
         node = rdflib.BNode()
         graph.add((root, SH.result, node))
         graph.add((node, rdflib.RDF.type, SH.ValidationResult))
