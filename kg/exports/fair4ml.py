@@ -4,8 +4,10 @@ FAIR4ML 0.1.0 (https://w3id.org/fair4ml) describes machine-learning models as a 
 ``schema:CreativeWork``. ``aio:AIModel`` is a subclass of both ``fair4ml:MLModel`` and
 ``schema:CreativeWork``; a client that does no reasoning sees those types only if they are stated, so
 they are. A released training-data artifact with a URL gives ``fair4ml:trainedOn``, released evaluation
-data ``fair4ml:evaluatedOn``; a base model the record says was fine-tuned (a derivation of kind
-fine-tune or adapter) gives ``fair4ml:fineTunedFrom``.
+data ``fair4ml:evaluatedOn``; a derivation of kind fine-tune or adapter gives ``fair4ml:fineTunedFrom``
+its base (FAIR4ML has no term for quantisations, merges or distillations, which keep only
+``aio:derivation``); the developing organisation is the one that shared the model
+(``fair4ml:sharedBy``) and its ``schema:creator``.
 """
 
 from __future__ import annotations
@@ -36,8 +38,13 @@ _URL = _N(SCHEMA + "url")
 _AVAILABLE = {_N(str(AIO.Public)), _N(str(AIO.Gated))}
 #: artifact kind -> the FAIR4ML property from the model to where that artifact is.
 _DATASET_PROPERTY = {_N(str(AIO.TrainingData)): TRAINED_ON, _N(str(AIO.EvaluationData)): EVALUATED_ON}
-#: Lineage predicates (of the records' derivation statements) that FAIR4ML calls fine-tuning.
-FINE_TUNE_PREDICATES = {_N(str(AIO) + name) for name in ("fineTunedFrom", "adapterOf")}
+CREATOR = _N(SCHEMA + "creator")
+_DERIVATION = _N(str(AIO.derivation))
+_BASE_MODEL = _N(str(AIO.baseModel))
+_DERIVATION_KIND = _N(str(AIO.derivationKind))
+_DEVELOPED_BY = _N(str(AIO.developedBy))
+#: Derivation kinds FAIR4ML calls fine-tuning (an adapter is a parameter-efficient fine-tune).
+FINE_TUNE_KINDS = {_N(str(AIO.FineTune)), _N(str(AIO.Adapter))}
 
 
 def fair4ml_triples(triples: Iterable[ox.Triple]) -> list[ox.Triple]:
@@ -61,7 +68,12 @@ def fair4ml_triples(triples: Iterable[ox.Triple]) -> list[ox.Triple]:
                 if prop is not None:
                     out.extend(ox.Triple(model, prop, url) for url in rprops.get(_URL, [])
                                if isinstance(url, ox.NamedNode))
-        for predicate in FINE_TUNE_PREDICATES:
-            out.extend(ox.Triple(model, FINE_TUNED_FROM, base) for base in mprops.get(predicate, [])
-                       if not isinstance(base, ox.Literal))
+        for derivation in mprops.get(_DERIVATION, []):
+            dprops = props.get(derivation, {})
+            if set(dprops.get(_DERIVATION_KIND, [])) & FINE_TUNE_KINDS:
+                out.extend(ox.Triple(model, FINE_TUNED_FROM, base) for base in dprops.get(_BASE_MODEL, [])
+                           if isinstance(base, ox.NamedNode))
+        for org in mprops.get(_DEVELOPED_BY, []):
+            if isinstance(org, ox.NamedNode):
+                out.extend(ox.Triple(model, p, org) for p in (SHARED_BY, CREATOR))
     return out
