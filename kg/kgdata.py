@@ -9,7 +9,7 @@ import pyoxigraph as ox
 from kg.records import RecordSet, read_files
 from kg.records.model import from_rdflib
 from kg.resources import bundled_record_files
-from kg.vocab import ONTOLOGY_GRAPH, RECORDS_GRAPH
+from kg.vocab import ENTITIES_GRAPH, ONTOLOGY_GRAPH, RECORDS_GRAPH
 
 
 def bundled_records() -> RecordSet:
@@ -33,11 +33,22 @@ def ontology_quads(records: RecordSet | None = None) -> list[ox.Quad]:
 
 
 def load_records(store: ox.Store, records: RecordSet, *, graph: str = str(RECORDS_GRAPH)) -> None:
-    """Add records (and the ontology terms they need) to a store, then recompute the inferences."""
+    """Add records (and the ontology terms they need) to a store, then recompute the inferences.
+
+    The organisations and families (kg/data/orgs, kg/data/families) go to their own graph, replaced like
+    the ontology's; the links from these records to the organisations their developer text names go with
+    the records."""
+    from kg.entities import entity_graph_triples
     from kg.reasoner import materialise
 
     g = ox.NamedNode(graph)
+    nodes, links = entity_graph_triples(records)
     store.extend(ox.Quad(t.subject, t.predicate, t.object, g) for t in records.triples)
+    store.extend(ox.Quad(t.subject, t.predicate, t.object, g) for t in links)
+    entities = ox.NamedNode(str(ENTITIES_GRAPH))
+    if store.contains_named_graph(entities):  # reference data like the ontology: replaced, not added to
+        store.clear_graph(entities)
+    store.extend(ox.Quad(t.subject, t.predicate, t.object, entities) for t in nodes)
     ontology = ox.NamedNode(str(ONTOLOGY_GRAPH))
     if store.contains_named_graph(ontology):  # replaced, not added to: its blank nodes are fresh each time
         store.clear_graph(ontology)

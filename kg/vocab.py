@@ -26,6 +26,8 @@ WIKIDATA = "http://www.wikidata.org/entity/"
 ONTOLOGY_GRAPH = GRAPH["ontology"]
 RECORDS_GRAPH = GRAPH["records"]
 INFERRED_GRAPH = GRAPH["inferred"]
+#: Organisations and model families (kg/data/orgs, kg/data/families), reference data like the ontology.
+ENTITIES_GRAPH = GRAPH["entities"]
 
 
 class AIO(DefinedNamespace):

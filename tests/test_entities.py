@@ -1,0 +1,135 @@
+"""Organisations, families and lineage (docs/design.md section 7): the bundled files load, every bundled
+developer resolves to organisations, families and bases name real records, and the store answers openness by
+country and kind of developer."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from kg.entities import Entities, bundled_entities, entity_triples, load_entities, load_organisation
+from kg.errors import UnreadableInputError
+from kg.kgdata import bundled_records, bundled_store
+from kg.vocab import DERIVATION_KINDS, ORGANISATION_KINDS
+
+
+@pytest.fixture(scope="module")
+def entities() -> Entities:
+    return bundled_entities()
+
+
+@pytest.fixture(scope="module")
+def records() -> list[dict]:
+    return [r for _, r in bundled_records().plain_records()]
+
+
+@pytest.fixture(scope="module")
+def store():
+    return bundled_store()
+
+
+def test_organisations_have_kind_and_country(entities):
+    assert len(entities.orgs) >= 50
+    assert {o.kind for o in entities.orgs.values()} == set(ORGANISATION_KINDS)
+    for org in entities.orgs.values():
+        assert org.country or org.kind == "collaboration", f"{org.slug} has no country"
+    assert entities.orgs["mistral-ai"].country == "FR" and entities.orgs["openai"].wikidata == "Q21708200"
+
+
+def test_every_bundled_developer_resolves(entities, records):
+    unresolved = sorted({r["developer"] for r in records if not entities.organisations_of(r)})
+    assert not unresolved, f"add kg/data/orgs/<slug>.yaml (or an alias) for: {unresolved}"
+
+
+def test_joint_and_aliased_developers(entities):
+    assert entities.resolve("Apple / DataComp-LM") == ["apple", "datacomp"]
+    assert entities.resolve("Apple") == ["apple"]
+    assert entities.resolve("MBZUAI / LLM360") == ["mbzuai", "llm360"] and entities.resolve("LLM360") == ["llm360"]
+    assert entities.resolve("Cohere / Cohere Labs") == ["cohere"]
+    assert entities.resolve("zhipu ai (z.ai)  /  tsinghua keg") == ["zhipu-ai", "tsinghua-keg"]
+    assert entities.resolve("Nobody Labs") == []
+    assert entities.organisations_of({"developer": "Meta", "organisations": ["nvidia"]}) == ["nvidia"]
+
+
+def test_families_name_real_records(entities, records):
+    ids = {r["id"] for r in records}
+    named = Counter(r["family"] for r in records if r.get("family"))
+    assert len(named) >= 100
+    assert not set(named) - set(entities.families), "every family a record names has a file"
+    for fam in entities.families.values():
+        assert fam.developer and all(d in entities.orgs for d in fam.developer), fam.slug
+        assert set(fam.members) <= ids, fam.slug
+    assert named["qwen3"] >= 7 and named["olmo-2"] == 4
+
+
+def test_lineage_names_real_bases_with_kind_and_source(records):
+    ids = {r["id"] for r in records}
+    links = [(r["id"], b) for r in records for b in (r.get("based_on") or [])]
+    assert len(links) >= 90
+    for rid, link in links:
+        assert isinstance(link, dict), f"{rid}: give the base with kind and source"
+        assert link["model"] in ids or link["model"].startswith("https://"), (rid, link)
+        assert link["kind"] in DERIVATION_KINDS, (rid, link)
+        assert str(link["source"]).startswith("https://"), (rid, link)
+    derived = {rid: {b["model"] for b in (r.get("based_on") or [])} for r in records for rid in [r["id"]]}
+    assert {"qwen2.5-32b", "deepseek-r1"} <= derived["deepseek-r1-distill-qwen-32b"]
+    for rid in ("tulu-3-8b", "zephyr-7b-beta", "bloomz", "code-llama-7b", "llama-3.1-8b-instruct"):
+        assert derived[rid], f"{rid} has a base"
+
+
+def test_store_answers_openness_by_country_and_kind(store):
+    query = """PREFIX aio: <https://w3id.org/ai-openness/ontology#>
+    SELECT ?country (COUNT(DISTINCT ?m) AS ?models) (COUNT(DISTINCT ?open) AS ?openSource) WHERE {
+      ?m aio:developedBy ?org . ?org aio:country ?country .
+      OPTIONAL { ?m a aio:OpenSourceModel . BIND(?m AS ?open) } } GROUP BY ?country"""
+    rows = {r["country"].value: (int(r["models"].value), int(r["openSource"].value))
+            for r in store.query(query, use_default_graph_as_union=True)}
+    assert rows["US"][0] > rows["FR"][0] > 0 and rows["US"][1] > 0 and rows["CN"][0] > 0
+    query = """PREFIX aio: <https://w3id.org/ai-openness/ontology#>
+    SELECT DISTINCT ?kind WHERE { ?m aio:developedBy/aio:organisationKind ?kind }"""
+    kinds = {r["kind"].value.rsplit("#", 1)[1] for r in store.query(query, use_default_graph_as_union=True)}
+    assert kinds == {"Company", "Academic", "NonProfit", "Government", "Collaboration"}
+
+
+def test_family_members_in_store(store):
+    query = """PREFIX aio: <https://w3id.org/ai-openness/ontology#>
+    SELECT ?m WHERE { ?m aio:inFamily <https://w3id.org/ai-openness/family/olmo-2> ; a aio:OpenSourceModel }"""
+    assert len(list(store.query(query, use_default_graph_as_union=True))) == 4
+
+
+@pytest.mark.parametrize(("text", "problem"), [
+    ("name: X\nkind: startup\n", "field 'kind': expected one of company"),
+    ("name: X\nkind: company\ncountry: France\n", "field 'country': expected an ISO 3166-1 alpha-2 code"),
+    ("name: X\nkind: company\nwikidata: 42\n", "field 'wikidata'"),
+    ("name: X\nkind: company\nceo: Y\n", "unknown field(s) ceo"),
+    ("kind: company\n", "field 'name'"),
+    ("- a list\n", "expected a mapping"),
+])
+def test_bad_organisation_file_is_named(tmp_path, text, problem):
+    path = tmp_path / "x.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(UnreadableInputError) as err:
+        load_organisation(path)
+    assert str(path) in str(err.value) and problem in str(err.value)
+
+
+def test_alias_claimed_twice_and_unknown_family_developer(tmp_path):
+    orgs, fams = tmp_path / "orgs", tmp_path / "families"
+    orgs.mkdir()
+    fams.mkdir()
+    (orgs / "a.yaml").write_text("name: A\nkind: company\naliases: [Shared]\n", encoding="utf-8")
+    (orgs / "b.yaml").write_text("name: B\nkind: company\naliases: [shared]\n", encoding="utf-8")
+    with pytest.raises(UnreadableInputError, match="alias 'shared' is also an alias of a"):
+        load_entities(orgs, fams)
+    (orgs / "b.yaml").write_text("name: B\nkind: academic\ncountry: DE\n", encoding="utf-8")
+    (fams / "f.yaml").write_text("name: F\ndeveloper: [c]\n", encoding="utf-8")
+    with pytest.raises(UnreadableInputError, match="field 'developer'"):
+        load_entities(orgs, fams)
+    (fams / "f.yaml").write_text("name: F\ndeveloper: [a, b]\nmembers: [m1]\n", encoding="utf-8")
+    ents = load_entities(orgs, fams)
+    nodes, links = entity_triples([(0, {"id": "m2", "developer": "A / B", "family": "g"})], ents)
+    assert {(t.subject.value.rsplit("/", 1)[1], t.object.value.rsplit("/", 1)[1]) for t in links} == {
+        ("m2", "a"), ("m2", "b")}
+    assert any(t.subject.value.endswith("/model/m1") for t in nodes), "a family's listed members point to it"
+    assert any(t.subject.value.endswith("/family/g") for t in nodes), "a family named only by a record gets a node"
