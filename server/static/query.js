@@ -136,4 +136,30 @@
     first.query();
   }
   window.opennessYasgui = yasgui;
+
+  // YASGUI's own controls get the names assistive technology needs (they have none), as they appear.
+  var NAMES = [
+    [".yasqe .CodeMirror textarea", "SPARQL query"],
+    [".yasgui .autocomplete", "SPARQL endpoint"],
+    [".yasr .tableSizer", "Rows per page"],
+    [".yasr .tableFilter", "Filter the results"],
+    [".yasgui .tab input[type=text]", "Tab name"],
+    [".CodeMirror-hints", "Completions"]
+  ];
+  function name() {
+    NAMES.forEach(function (pair) {
+      document.querySelectorAll(pair[0]).forEach(function (el) {
+        if (!el.getAttribute("aria-label")) { el.setAttribute("aria-label", pair[1]); }
+      });
+    });
+    // a tab list may only hold tabs: the "add tab" button becomes the list's last (never selected) tab
+    document.querySelectorAll(".yasgui .tabsList .addTab").forEach(function (button) {
+      if (button.getAttribute("role") !== "tab") {
+        button.setAttribute("role", "tab");
+        button.setAttribute("aria-selected", "false");
+      }
+    });
+  }
+  name();
+  new MutationObserver(name).observe(document.body, { childList: true, subtree: true });
 })();
