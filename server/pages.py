@@ -226,7 +226,9 @@ def model(slug: str) -> Response:
     facts = model_facts(slug)
     if facts is None:
         raise NotFound(f"no model '{slug}' in this knowledge graph")
-    html = render_template("model.html", m=facts, endpoint=url_for("sparql.sparql"))
+    from server.entity_pages import model_entities
+
+    html = render_template("model.html", m=facts, e=model_entities(slug), endpoint=url_for("sparql.sparql"))
     response = Response(html, mimetype="text/html")
     response.headers["Vary"] = "Accept"
     return response

@@ -15,9 +15,9 @@ from server.context import engine_of
 
 def register(app: Flask) -> None:
     """Add the analysts' pages to ``app``."""
-    from server import browse, charts, compare, downloads, home
+    from server import browse, charts, compare, downloads, entity_pages, home
 
-    for blueprint in (home.bp, browse.bp, compare.bp, downloads.bp, charts.bp):
+    for blueprint in (home.bp, browse.bp, compare.bp, downloads.bp, charts.bp, entity_pages.bp):
         app.register_blueprint(blueprint)
     if app.config.get("WARM_PAGES", True):
         _keep_warm(app)

@@ -62,3 +62,18 @@ def test_model_page_in_the_browser(page, live_server):
     assert page.inner_text("#category") == "open-weight"
     assert page.locator("#dimensions tr").count() == 11
     assert page.locator("#artifacts tr").count() > 3
+
+
+def test_organisation_and_family_pages_in_the_browser(page, live_server):
+    page.goto(f"{live_server}/model/tulu-3-8b")
+    page.click("#model-bases a[href='/model/llama-3.1-8b']")
+    page.wait_for_url(f"{live_server}/model/llama-3.1-8b")
+    page.click("#model-family a")
+    page.wait_for_url(f"{live_server}/family/llama-3.1")
+    assert "Llama 3.1" in page.inner_text("h1")
+    assert page.locator("#family-members tr").count() >= 6
+    page.click("a[href='/org/meta']")
+    page.wait_for_url(f"{live_server}/org/meta")
+    assert page.inner_text("#org-country") == "US" and page.inner_text("#org-kind") == "company"
+    page.goto(f"{live_server}/org/")
+    assert "FR" in page.inner_text("#by-country") and "non-profit" in page.inner_text("#by-kind")
