@@ -2,7 +2,7 @@
 
 They live in ``kg/data/orgs/<slug>.yaml`` and ``kg/data/families/<slug>.yaml``. A model names its
 organisations with ``organisations:`` or, without it, through its ``developer`` text: the whole text, or each
-part of a joint release written ``A / B``, is looked up among the organisations' names and aliases
+part of a joint release written ``A / B`` (or ``A, B``, ``A & B``, ``A and B``), is looked up among the organisations' names and aliases
 (case-insensitively). A model names its family with ``family:``; a family file may also list ``members``.
 """
 
@@ -40,6 +40,8 @@ SLUG = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
 _QID = re.compile(r"^Q[0-9]+$")
 _URL = re.compile(r"^https?://\S+$")
+#: How a joint release's developer text separates its organisations: "A / B", "A, B", "A & B", "A and B".
+_JOINT = re.compile(r"\s*(?:/|,|&|\band\b)\s*")
 ORG_FIELDS = ("name", "kind", "country", "wikidata", "aliases", "homepage", "source")
 FAMILY_FIELDS = ("name", "developer", "members", "source", "description")
 
@@ -87,12 +89,12 @@ class Entities:
     aliases: dict[str, str] = field(default_factory=dict)
 
     def resolve(self, developer: str) -> list[str]:
-        """The organisation slugs a developer text names: the whole text, else each ``/``-separated part."""
+        """The organisation slugs a developer text names: the whole text, else each part of a joint release."""
         key = _norm(developer)
         if key in self.aliases:
             return [self.aliases[key]]
         found: list[str] = []
-        for part in developer.split("/"):
+        for part in _JOINT.split(developer):
             slug = self.aliases.get(_norm(part))
             if slug is not None and slug not in found:
                 found.append(slug)

@@ -48,6 +48,7 @@ def test_joint_and_aliased_developers(entities):
     assert entities.resolve("MBZUAI / LLM360") == ["mbzuai", "llm360"] and entities.resolve("LLM360") == ["llm360"]
     assert entities.resolve("Cohere / Cohere Labs") == ["cohere"]
     assert entities.resolve("zhipu ai (z.ai)  /  tsinghua keg") == ["zhipu-ai", "tsinghua-keg"]
+    assert entities.resolve("Microsoft and NVIDIA") == ["microsoft", "nvidia"]
     assert entities.resolve("Nobody Labs") == []
     assert entities.organisations_of({"developer": "Meta", "organisations": ["nvidia"]}) == ["nvidia"]
 
