@@ -3,7 +3,8 @@
 They live in ``kg/data/orgs/<slug>.yaml`` and ``kg/data/families/<slug>.yaml``. A model names its
 organisations with ``organisations:`` or, without it, through its ``developer`` text: the whole text, or each
 part of a joint release (``A / B``, ``A, B``, ``A & B``, ``A and B``), is looked up among the organisations'
-names and aliases (case-insensitively). A model names its family with ``family:``; a family file may also list ``members``.
+names and aliases (case-insensitively). A model names its family with ``family:``; a family file may also
+list ``members``.
 """
 
 from __future__ import annotations
