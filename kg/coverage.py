@@ -59,6 +59,97 @@ def tables(records: Sequence[Mapping[str, Any]], categories: Mapping[str, str]) 
     ]
 
 
+def entity_tables(records: Sequence[Mapping[str, Any]], categories: Mapping[str, str],
+                  entities: Any = None) -> list[Table]:
+    """Tables over the organisations (newest release of each, by country, by kind), years, modalities and
+    the structure fields (families, lineage, dated claims). ``entities``: a ``kg.entities.Entities``."""
+    from kg.entities import bundled_entities
+    from kg.records.plain import as_list
+
+    ents = entities or bundled_entities()
+    per_org: dict[str, list[Mapping[str, Any]]] = {}
+    for r in records:
+        for slug in ents.organisations_of(r) or ["(none)"]:
+            per_org.setdefault(slug, []).append(r)
+    newest_rows = []
+    for slug, rs in sorted(per_org.items(), key=lambda kv: _org_name(ents, kv[0]).casefold()):
+        newest = max(rs, key=lambda r: (str(r.get("date") or ""), str(r["id"])))
+        org = ents.orgs.get(slug)
+        newest_rows.append([_org_name(ents, slug), org.kind if org else "", (org.country or "") if org else "",
+                            len(rs), str(newest.get("date") or "?"), f"{newest.get('name')} (`{newest['id']}`)"])
+    by_country = _grouped(per_org, categories, lambda slug: (ents.orgs[slug].country or "(international)")
+                          if slug in ents.orgs else "(none)")
+    by_kind = _grouped(per_org, categories, lambda slug: ents.orgs[slug].kind if slug in ents.orgs else "(none)")
+    years: dict[str, Counter] = {}
+    modalities: dict[str, Counter] = {}
+    for r in records:
+        category = categories.get(str(r["id"]), "unclassified")
+        years.setdefault(str(r.get("date") or "?")[:4], Counter())[category] += 1
+        for modality in as_list(r.get("modality")) or ["(not stated)"]:
+            modalities.setdefault(str(modality), Counter())[category] += 1
+    return [
+        ("Newest release per organisation", ("organisation", "kind", "country", "models", "newest release",
+                                             "model"), newest_rows),
+        ("Models by country of the developer", ("country", *CATEGORIES, "total"), by_country),
+        ("Models by kind of developer", ("kind", *CATEGORIES, "total"), by_kind),
+        ("Models by year of release", ("year", *CATEGORIES, "total"), _count_rows(years, by_total=False)),
+        ("Models by modality", ("modality", *CATEGORIES, "total"), _count_rows(modalities)),
+        ("Families, lineage and dated claims", ("what", "count"), structure_rows(records, ents)),
+    ]
+
+
+def _org_name(ents: Any, slug: str) -> str:
+    return ents.orgs[slug].name if slug in ents.orgs else slug
+
+
+def _grouped(per_org: Mapping[str, list[Mapping[str, Any]]], categories: Mapping[str, str],
+             key: Any) -> list[list[Any]]:
+    """Models by a property of their organisations; a joint release counts once per value."""
+    groups: dict[str, dict[str, str]] = {}
+    for slug, rs in per_org.items():
+        models = groups.setdefault(key(slug), {})
+        for r in rs:
+            models[str(r["id"])] = categories.get(str(r["id"]), "unclassified")
+    return _count_rows({value: Counter(models.values()) for value, models in groups.items()})
+
+
+def _count_rows(counts: Mapping[str, Counter], by_total: bool = True) -> list[list[Any]]:
+    rows = [[key, *(c[k] for k in CATEGORIES), sum(c.values())] for key, c in counts.items()]
+    if by_total:
+        return sorted(rows, key=lambda row: (-row[-1], str(row[0])))
+    return sorted(rows, key=lambda row: str(row[0]))
+
+
+def structure_rows(records: Sequence[Mapping[str, Any]], ents: Any) -> list[list[Any]]:
+    """How much of the KG uses the fields of docs/design.md section 7."""
+    from kg.records.entity_fields import derivations_of
+    from kg.records.plain import as_list
+
+    links = Counter()
+    history = 0
+    for r in records:
+        for link in derivations_of(r, as_list):
+            links[str(link.get("kind") or "(kind not given)")] += 1
+        for entry in (r.get("artifacts") or {}).values():
+            history += sum(1 for claim in claims_of(entry) if claim.get("history"))
+    named = {str(r["family"]) for r in records if r.get("family")}
+    rows: list[list[Any]] = [
+        ["organisations", len(ents.orgs)],
+        ["families (with a file)", len(ents.families)],
+        ["families named by records", len(named)],
+        ["models in a family", sum(1 for r in records if r.get("family"))],
+        ["models with a base (lineage)", sum(1 for r in records if r.get("based_on"))],
+        ["lineage links", sum(links.values())],
+    ]
+    rows += [[f"lineage links: {kind}", n] for kind, n in sorted(links.items())]
+    rows += [
+        ["claims with a dated history", history],
+        ["models with a modality", sum(1 for r in records if r.get("modality"))],
+        ["models with a parameter count", sum(1 for r in records if r.get("parameters"))],
+    ]
+    return rows
+
+
 def _links(record: Mapping[str, Any], marker: str) -> bool:
     links = record.get("links") or []
     return any(marker in str(link) for link in (links if isinstance(links, list) else [links]))
@@ -85,7 +176,7 @@ def bundled_tables() -> list[Table]:
     for path in bundled_record_files():
         records.extend(yaml.safe_load(path.read_text(encoding="utf-8")) or [])
     categories = {c.id: c.category for c in classify_records(records)}
-    return tables(records, categories)
+    return tables(records, categories) + entity_tables(records, categories)
 
 
 def write_markdown(data: Iterable[Table], out: TextIO) -> None:

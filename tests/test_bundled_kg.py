@@ -48,6 +48,21 @@ def test_every_claim_has_a_source():
     assert not missing, "claims without any source URL:\n" + "\n".join(missing)
 
 
+def test_every_developer_and_family_is_an_entity():
+    """A record's developer resolves to organisations (kg/data/orgs) and its family has a file
+    (kg/data/families): docs/data.md, "How to add a release"."""
+    from kg.entities import bundled_entities
+
+    entities = bundled_entities()
+    developers = sorted({f"{r['developer']!r} ({path.name})" for path, r in records()
+                         if not entities.organisations_of(r)})
+    assert not developers, ("add kg/data/orgs/<slug>.yaml, or an alias to an existing organisation, for: "
+                            + ", ".join(developers))
+    families = sorted({f"{r['family']!r} ({path.name})" for path, r in records()
+                       if r.get("family") and r["family"] not in entities.families})
+    assert not families, "add kg/data/families/<slug>.yaml for: " + ", ".join(families)
+
+
 def test_every_record_has_an_as_of_date():
     bad = []
     for path, record in records():
