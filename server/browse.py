@@ -36,8 +36,11 @@ CSV_COLUMNS = ("id", "name", "developer", "date", "category", "mof_class", "weig
                "available_artifacts", "iri")
 WEIGHTS_VALUES = ("public", "gated", "not-released", "unknown")
 #: The filters (URL parameter -> label), in the order the form shows them.
-FILTERS = {"q": "Search", "category": "Category", "developer": "Developer", "year": "Year", "mof": "MOF class",
-           "weights": "Weights", "licence": "Weights licence"}
+FILTERS = {"q": "Search", "category": "Category", "org": "Developer", "family": "Family", "modality": "Modality",
+           "year": "Year", "mof": "MOF class", "weights": "Weights", "licence": "Weights licence",
+           "developer": "Developer (as the record writes it)"}
+#: Filters the form shows as menus (the rest are kept from the URL as hidden fields).
+MENUS = ("category", "org", "family", "modality", "year", "mof", "weights", "licence")
 
 
 @dataclass
@@ -72,6 +75,12 @@ class Filters:
             ("mof", row.mof or "none"), ("weights", row.weights), ("licence", row.licence),
         )
         if any(key in v and v[key] != value for key, value in checks):
+            return False
+        if "org" in v and all(slug != v["org"] for slug, _ in row.orgs):
+            return False
+        if "family" in v and (row.family is None or row.family[0] != v["family"]):
+            return False
+        if "modality" in v and all(slug != v["modality"] for slug, _ in row.modalities):
             return False
         return all(word in row.search_text for word in v.get("q", "").casefold().split())
 
@@ -124,11 +133,16 @@ def _download(rows: list[ModelRow], kind: str) -> Response:
     return response
 
 
-def menus(cat: Catalogue) -> dict[str, list[str]]:
-    """The choices of each filter's menu."""
+def menus(cat: Catalogue) -> dict[str, list[tuple[str, str]]]:
+    """The choices of each filter's menu, as (value, label)."""
+
+    def same(values: Iterable[str]) -> list[tuple[str, str]]:
+        return [(v, v) for v in values]
+
     years = sorted({r.year for r in cat.rows if r.year}, reverse=True)
-    return {"category": list(CATEGORY_ORDER), "developer": cat.values("developer"), "year": years,
-            "mof": [*MOF_ORDER, "none"], "weights": list(WEIGHTS_VALUES), "licence": cat.values("licence")}
+    return {"category": same(CATEGORY_ORDER), "org": cat.entities("orgs"), "family": cat.entities("family"),
+            "modality": cat.entities("modalities"), "year": same(years), "mof": same((*MOF_ORDER, "none")),
+            "weights": same(WEIGHTS_VALUES), "licence": same(cat.values("licence"))}
 
 
 @bp.route("/models")
@@ -145,5 +159,6 @@ def models() -> Response:
     pages = max(1, -(-len(rows) // view.per))
     start = (view.page - 1) * view.per
     html = render_template("models.html", view=view, rows=rows[start:start + view.per], total=len(rows),
-                           all_models=len(cat.rows), pages=pages, menus=menus(cat), filters=FILTERS)
+                           all_models=len(cat.rows), pages=pages, menus=menus(cat), filters=FILTERS,
+                           hidden=[k for k in FILTERS if k != "q" and k not in MENUS and k in view.values])
     return Response(html, mimetype="text/html")

@@ -51,6 +51,18 @@ WEIGHTS_QUERY = PREFIXES + """SELECT ?m ?avail ?lic ?licName WHERE {
   OPTIONAL { ?r dct:license ?lic OPTIONAL { ?lic rdfs:label ?licName } }
 }"""
 
+#: Organisations (aio:developedBy), family and modalities: entities with a slug and a name.
+ORGS_QUERY = PREFIXES + """SELECT ?m ?e ?slug ?label WHERE {
+  ?m aio:developedBy ?e . OPTIONAL { ?e dct:identifier ?slug } OPTIONAL { ?e schema:name ?label }
+}"""
+FAMILY_QUERY = PREFIXES + """SELECT ?m ?e ?slug ?label WHERE {
+  ?m aio:inFamily ?e . OPTIONAL { ?e dct:identifier ?slug } OPTIONAL { ?e schema:name ?label }
+}"""
+MODALITY_QUERY = PREFIXES + """SELECT ?m ?e ?slug ?label WHERE {
+  ?m aio:modality ?e . OPTIONAL { ?e aio:slug ?slug }
+  OPTIONAL { ?e rdfs:label ?label FILTER(LANG(?label) IN ("", "en")) }
+}"""
+
 AVAILABLE_QUERY = PREFIXES + """SELECT ?m (COUNT(DISTINCT ?kind) AS ?n) WHERE {
   ?m aio:decidingRelease ?r . ?r aio:artifact ?kind ; aio:availability ?a .
   FILTER(?a IN (aio:Public, aio:Gated))
@@ -74,6 +86,10 @@ class ModelRow:
     licence: str = ""
     licence_iri: str | None = None
     available: int = 0
+    #: organisations that developed it, its family and modalities, as (slug, name)
+    orgs: tuple[tuple[str, str], ...] = ()
+    family: tuple[str, str] | None = None
+    modalities: tuple[tuple[str, str], ...] = ()
     search_text: str = field(default="", repr=False)
 
     @property
@@ -88,6 +104,8 @@ class ModelRow:
             "date": self.issued or None, "category": self.category, "mof_class": self.mof,
             "weights": self.weights, "weights_license": self.licence or None,
             "available_artifacts": self.available,
+            "organisations": [slug for slug, _ in self.orgs], "family": self.family[0] if self.family else None,
+            "modalities": [slug for slug, _ in self.modalities],
         }
 
 
@@ -141,9 +159,29 @@ def build_rows(select: Select) -> list[ModelRow]:
         row = rows.get(r["m"].value)
         if row is not None:
             row.available = int(r["n"].value)
+    for attribute, query in (("orgs", ORGS_QUERY), ("family", FAMILY_QUERY), ("modalities", MODALITY_QUERY)):
+        _add_entities(rows, select(query), attribute)
     for row in rows.values():
-        row.search_text = " ".join((row.id, row.name, row.developer, row.licence)).casefold()
+        words = (row.id, row.name, row.developer, row.licence, row.family[1] if row.family else "",
+                 *(name for _, name in row.orgs))
+        row.search_text = " ".join(words).casefold()
     return sorted(rows.values(), key=lambda row: (row.name.casefold(), row.id))
+
+
+def _add_entities(rows: dict[str, ModelRow], found: list[dict[str, Any]], attribute: str) -> None:
+    """Set each row's organisations, family or modalities from a query's (model, entity, slug, label) rows."""
+    collected: dict[str, dict[str, str]] = {}
+    for r in found:
+        if r["m"].value not in rows:
+            continue
+        slug = _text(r.get("slug")) or local_name(r["e"].value).rsplit("/", 1)[-1]
+        collected.setdefault(r["m"].value, {}).setdefault(slug, _text(r.get("label")) or slug)
+    for iri, entities in collected.items():
+        pairs = tuple(sorted(entities.items(), key=lambda pair: pair[1].casefold()))
+        if attribute == "family":
+            rows[iri].family = pairs[0]
+        else:
+            setattr(rows[iri], attribute, pairs)
 
 
 class Catalogue:
@@ -152,6 +190,15 @@ class Catalogue:
     def __init__(self, rows: list[ModelRow]):
         self.rows = rows
         self.by_id = {row.id: row for row in rows}
+
+    def entities(self, attribute: str) -> list[tuple[str, str]]:
+        """Distinct (slug, name) of the rows' organisations, families or modalities, sorted by name."""
+        found: dict[str, str] = {}
+        for row in self.rows:
+            value = getattr(row, attribute)
+            for slug, name in ([value] if attribute == "family" and value else value or ()):
+                found.setdefault(slug, name)
+        return sorted(found.items(), key=lambda pair: pair[1].casefold())
 
     def values(self, attribute: str) -> list[str]:
         """Distinct non-empty values of a row attribute, sorted (for filter menus)."""

@@ -9,6 +9,7 @@ after start and after each write (``warm``).
 from __future__ import annotations
 
 import io
+import re
 import threading
 from collections import Counter, defaultdict
 from collections.abc import Callable
@@ -48,34 +49,54 @@ class Chart:
     height: int = 320
 
 
-def _developer_clause(developer: str | None) -> str:
-    """A pattern restricting ?m to one developer (an organisation IRI or a name)."""
-    if not developer:
-        return ""
-    if developer.startswith(("http://", "https://")):
-        try:
-            return f"?m aio:developer {ox.NamedNode(developer)} .\n  "
-        except ValueError:
-            raise BadRequest(f"parameter 'developer' is not a valid IRI: {developer!r}") from None
-    return f"?m aio:developer {ox.Literal(developer)} .\n  "
+#: What a chart can be narrowed to: parameter -> (how its value names an entity, the pattern on ?m).
+SCOPES = {
+    "developer": "?m aio:developer {value} .",
+    "org": "?m aio:developedBy {value} .",
+    "family": "?m aio:inFamily {value} .",
+    "licence": "?m aio:decidingRelease ?weights . ?weights aio:artifact aio:Weights ; dct:license {value} .",
+}
+ENTITY_BASES = {"org": "https://w3id.org/ai-openness/org/", "family": "https://w3id.org/ai-openness/family/"}
+SLUG = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 
 
-def categories_by_year_query(developer: str | None = None) -> str:
+def scope_clause(scope: dict[str, str]) -> str:
+    """Patterns restricting ?m to the models of a developer text, organisation, family or weights licence;
+    raises BadRequest for a malformed value."""
+    patterns = []
+    for name, value in sorted(scope.items()):
+        if name == "developer":
+            term = str(ox.Literal(value))
+        elif name in ENTITY_BASES:
+            if not SLUG.match(value):
+                raise BadRequest(f"parameter {name!r} is {value!r}; expected a slug such as 'meta'")
+            term = str(ox.NamedNode(ENTITY_BASES[name] + value))
+        else:
+            try:
+                term = str(ox.NamedNode(value))
+            except ValueError:
+                raise BadRequest(f"parameter {name!r} is not an IRI: {value!r}") from None
+        patterns.append(SCOPES[name].format(value=term))
+    return "".join(p + "\n  " for p in patterns)
+
+
+def categories_by_year_query(scope: dict[str, str] | None = None) -> str:
     """Models per release year and category (year "unknown" when the record gives no date)."""
     return PREFIXES + f"""SELECT ?year ?class (COUNT(DISTINCT ?m) AS ?models) WHERE {{
   ?m a aio:AIModel .
-  {_developer_clause(developer)}OPTIONAL {{ ?m dct:issued ?issued }}
+  {scope_clause(scope or {})}OPTIONAL {{ ?m dct:issued ?issued }}
   OPTIONAL {{ ?m a ?class . {CATEGORY_CLASSES} }}
   BIND(IF(BOUND(?issued), SUBSTR(STR(?issued), 1, 4), "unknown") AS ?year)
 }} GROUP BY ?year ?class ORDER BY ?year"""
 
 
 def developers_query() -> str:
-    """Models per developer and category."""
+    """Models per developer and category: each developing organisation, or the record's developer text when it
+    names no organisation."""
     return PREFIXES + f"""SELECT ?developer ?class (COUNT(DISTINCT ?m) AS ?models) WHERE {{
-  ?m a aio:AIModel ; aio:developer ?dev .
-  OPTIONAL {{ ?dev schema:name ?devName }}
-  BIND(COALESCE(?devName, ?dev) AS ?developer)
+  ?m a aio:AIModel .
+  {{ ?m aio:developedBy ?org . ?org schema:name ?developer }}
+  UNION {{ ?m aio:developer ?developer FILTER NOT EXISTS {{ ?m aio:developedBy ?any }} }}
   OPTIONAL {{ ?m a ?class . {CATEGORY_CLASSES} }}
 }} GROUP BY ?developer ?class ORDER BY ?developer"""
 
@@ -161,18 +182,23 @@ DRAWERS: dict[str, Callable[[Chart, Callable[[str], list[dict[str, Any]]]], byte
 }
 
 
+def categories_by_year(scope: dict[str, str], who: str = "") -> Chart:
+    """The categories-by-year chart of some models (``who`` names them in the title, e.g. " by Meta")."""
+    return Chart("categories-by-year", f"Models{who} by year of release and openness category",
+                 categories_by_year_query(scope),
+                 f"Stacked bar chart: models{who} released each year, split into closed-source, open-weight, "
+                 "open-source and unclassified", dict(scope))
+
+
 def chart_spec(name: str, params: dict[str, str]) -> Chart:
     """The chart ``name`` with its parameters; raises NotFound/BadRequest for unknown ones."""
     if name == "categories-by-year":
-        developer = params.get("developer") or None
-        extra = set(params) - {"developer"}
+        extra = set(params) - set(SCOPES)
         if extra:
-            raise BadRequest(f"chart {name!r} takes only the parameter 'developer'; got {sorted(extra)}")
-        who = f" by {developer}" if developer else ""
-        return Chart(name, f"Models{who} by year of release and openness category",
-                     categories_by_year_query(developer),
-                     f"Stacked bar chart: models{who} released each year, split into closed-source, "
-                     "open-weight, open-source and unclassified", {"developer": developer} if developer else {})
+            raise BadRequest(f"chart {name!r} takes the parameters {', '.join(SCOPES)}; got {sorted(extra)}")
+        scope = {k: v for k, v in params.items() if v}
+        who = "".join(f" ({k} {v})" for k, v in sorted(scope.items()))
+        return categories_by_year(scope, who)
     if name == "top-developers":
         if params:
             raise BadRequest(f"chart {name!r} takes no parameters; got {sorted(params)}")

@@ -28,14 +28,17 @@ def newest(cat: Catalogue, n: int = NEWEST) -> list[ModelRow]:
     return sorted(cat.rows, key=lambda r: (r.as_of, r.issued, r.name), reverse=True)[:n]
 
 
-def developer_mix(cat: Catalogue, n: int = TOP_DEVELOPERS) -> list[tuple[str, int, list[tuple[str, int]]]]:
-    """(developer, models, [(category, models)]) of the developers with most models."""
-    mixes: dict[str, Counter[str]] = {}
+def developer_mix(cat: Catalogue, n: int = TOP_DEVELOPERS) -> list[tuple[str, str | None, int, list[tuple[str, int]]]]:
+    """(name, organisation slug or None, models, [(category, models)]) of the developers with most models:
+    each developing organisation, or the record's developer text when it names no organisation."""
+    mixes: dict[tuple[str, str | None], Counter[str]] = {}
     for row in cat.rows:
-        if row.developer:
-            mixes.setdefault(row.developer, Counter())[row.category] += 1
-    top = sorted(mixes, key=lambda d: (-sum(mixes[d].values()), d.casefold()))[:n]
-    return [(d, sum(mixes[d].values()), [(c, mixes[d][c]) for c in CATEGORY_ORDER if mixes[d][c]]) for d in top]
+        keys = [(name, slug) for slug, name in row.orgs] or ([(row.developer, None)] if row.developer else [])
+        for key in keys:
+            mixes.setdefault(key, Counter())[row.category] += 1
+    top = sorted(mixes, key=lambda k: (-sum(mixes[k].values()), k[0].casefold()))[:n]
+    return [(name, slug, sum(mixes[(name, slug)].values()),
+             [(c, mixes[(name, slug)][c]) for c in CATEGORY_ORDER if mixes[(name, slug)][c]]) for name, slug in top]
 
 
 @bp.route("/")

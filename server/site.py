@@ -15,10 +15,11 @@ from server.context import engine_of
 
 def register(app: Flask) -> None:
     """Add the analysts' pages to ``app``."""
-    from server import browse, charts, compare, downloads, entity_pages, home
+    from server import browse, charts, compare, downloads, entity_pages, home, links
 
     for blueprint in (home.bp, browse.bp, compare.bp, downloads.bp, charts.bp, entity_pages.bp):
         app.register_blueprint(blueprint)
+    links.install(app)
     if app.config.get("WARM_PAGES", True):
         _keep_warm(app)
 

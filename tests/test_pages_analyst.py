@@ -12,7 +12,7 @@ import io
 import json
 import re
 import xml.etree.ElementTree as ET
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import rdflib
 
@@ -50,10 +50,9 @@ def test_home_has_search_newest_developers_charts_and_downloads(client):
     for ext in ("ttl", "nt", "jsonld", "csv"):
         assert f'href="/download/openness-kg.{ext}.gz"' in page
     developers = re.search(r'id="developers">(.*?)</table>', page, re.S).group(1)
-    first = re.search(r'<a href="/models\?developer=([^"]+)">[^<]+</a></td><td class="number">(\d+)</td>',
-                      developers)
-    name = unquote(first.group(1).replace("+", " "))
-    assert int(first.group(2)) == count(client, f"?m a aio:AIModel ; aio:developer {json.dumps(name)}")
+    first = re.search(r'href="/models\?org=([^"]+)">[^<]+</a>\)?</td><td class="number">(\d+)</td>', developers)
+    org = "https://w3id.org/ai-openness/org/" + first.group(1)
+    assert int(first.group(2)) == count(client, f"?m a aio:AIModel ; aio:developedBy <{org}>")
 
 
 def test_old_query_links_are_redirected_to_the_query_page(client):
@@ -70,6 +69,18 @@ def test_models_filter_by_category_matches_sparql(client):
     rows = re.findall(r'<td><a href="/model/([^"]+)">', page)
     assert len(rows) == total
     assert set(re.findall(r'<td><span class="category ([a-z-]+)">', page)) == {"open-source"}
+
+
+def test_models_filter_by_organisation_family_and_modality_match_sparql(client):
+    for param, value, pattern in (
+        ("org", "meta", "?m a aio:AIModel ; aio:developedBy <https://w3id.org/ai-openness/org/meta>"),
+        ("family", "llama-3.1", "?m aio:inFamily <https://w3id.org/ai-openness/family/llama-3.1>"),
+        ("modality", "code", "?m aio:modality aio:CodeModality"),
+    ):
+        data = json.loads(client.get(f"/models?{param}={value}&format=json").data)
+        assert len(data) == count(client, pattern) > 0, param
+    page = client.get("/models?family=llama-3.1").data.decode()
+    assert '<option value="llama-3.1" selected>' in page
 
 
 def test_models_search_sort_page_and_downloads_agree(client):
@@ -149,13 +160,20 @@ def test_categories_by_year_query_totals_every_model(client):
 
     rows = sparql(client, categories_by_year_query())
     assert sum(int(r["models"]["value"]) for r in rows) == count(client, "?m a aio:AIModel")
-    meta = sparql(client, categories_by_year_query("Meta"))
-    assert sum(int(r["models"]["value"]) for r in meta) == count(client, '?m a aio:AIModel ; aio:developer "Meta"')
+    meta = sparql(client, categories_by_year_query({"org": "meta"}))
+    assert sum(int(r["models"]["value"]) for r in meta) == count(
+        client, "?m a aio:AIModel ; aio:developedBy <https://w3id.org/ai-openness/org/meta>")
+    family = sparql(client, categories_by_year_query({"family": "llama-3.1"}))
+    assert sum(int(r["models"]["value"]) for r in family) == count(
+        client, "?m aio:inFamily <https://w3id.org/ai-openness/family/llama-3.1>") > 0
 
 
 def test_unknown_charts_and_parameters_are_refused(client):
     assert client.get("/chart/pie.svg").status_code == 404
     assert client.get("/chart/top-developers.svg?year=2024").status_code == 400
+    assert client.get("/chart/categories-by-year.svg?org=Not%20A%20Slug").status_code == 400
+    assert client.get("/chart/categories-by-year.svg?licence=not%20an%20iri").status_code == 400
+    assert client.get("/chart/categories-by-year.svg?family=llama-3.1").status_code == 200
 
 
 def test_downloads_hold_every_model(client):
