@@ -34,6 +34,15 @@ def entity_page(kind: str, slug: str) -> str | None:
     return f"/{kind}/{slug}" if _routed(id(current_app._get_current_object()), kind) else None  # type: ignore[attr-defined]
 
 
+def entity_chart(kind: str, slug: str, name: str):  # type: ignore[no-untyped-def]
+    """The categories-by-year chart of an organisation's, family's or licence's models (licence: its IRI)."""
+    from server.charts import categories_by_year
+
+    scope = {"org": "org", "family": "family", "license": "licence"}[kind]
+    return categories_by_year({scope: slug}, f" of {name}" if kind != "org" else f" by {name}")
+
+
 def install(app: Flask) -> None:
-    """Make ``entity_page`` available to templates."""
+    """Make ``entity_page`` and ``entity_chart`` available to templates."""
     app.jinja_env.globals["entity_page"] = entity_page
+    app.jinja_env.globals["entity_chart"] = entity_chart

@@ -216,3 +216,14 @@ def test_query_page_reports_a_bad_query_on_the_page(client):
     refused = client.get("/query", query_string={"query": "SELECT * { SERVICE <http://x.example/> { ?s ?p ?o } }",
                                                  "view": "table"})
     assert refused.status_code == 400 and "SERVICE" in refused.data.decode()
+
+
+def test_organisation_and_family_pages_chart_their_models_and_link_to_the_table(client):
+    for path, param in (("/org/meta", "org=meta"), ("/family/llama-3.1", "family=llama-3.1")):
+        page = client.get(path, headers={"Accept": "text/html"}).data.decode()
+        src = re.search(r'<img src="(/chart/categories-by-year\.svg\?[^"]+)"', page).group(1)
+        assert src.endswith(param) and client.get(src).status_code == 200
+        assert f'href="/models?{param}"' in page
+    family = client.get("/family/llama-3.1", headers={"Accept": "text/html"}).data.decode()
+    compare = re.search(r'href="(/compare\?models=[^"]+)" id="family-compare"', family).group(1)
+    assert client.get(compare.replace("&amp;", "&")).status_code == 200

@@ -30,6 +30,8 @@ PAGES = {
     "models-filtered": "/models?category=open-weight&sort=-date&per=20",
     "compare": "/compare?models=llama-3.1-8b,olmo-1b,gpt-4o",
     "model": "/model/llama-3.1-8b",
+    "org": "/org/meta",
+    "family": "/family/llama-3.1",
     "query-table": "/query?view=table&query=" + quote(
         "SELECT ?m (COUNT(?r) AS ?n) WHERE { ?m <https://w3id.org/ai-openness/ontology#hasRelease> ?r } "
         "GROUP BY ?m ORDER BY DESC(?n) ?m LIMIT 5"),
