@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import json
 import xml.parsers.expat
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -196,7 +198,7 @@ def refuse_xml_declarations(data: bytes, source: str) -> None:
 
 
 def _size(n: int) -> str:
-    return f"{n / 2**20:g} MiB" if n >= 2**20 else f"{n} bytes"
+    return f"{n / 2**20:.1f} MiB" if n >= 2**20 else f"{n:,} bytes"
 
 
 # --- JSON and YAML -----------------------------------------------------------------------------------
@@ -235,20 +237,50 @@ def load_json(text: str, source: str) -> Any:
     return data
 
 
-#: libyaml's safe loader where PyYAML was built with it (10x faster), else the pure-Python one.
-_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """The safe loader (libyaml's where PyYAML has it: 10x faster) that keeps timestamps as the text written:
+    a record's ``date: 2024-07-23`` is the string ``"2024-07-23"``, as in JSON, not a ``datetime.date``."""
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", yaml.SafeLoader.construct_yaml_str)
 
 
 def load_yaml(text: str, source: str) -> Any:
     """YAML as Python data with the safe loader; aliases may not expand the document (see the module doc)."""
-    loader = _SafeLoader(text)
+    loader = _Loader(text)
     try:
-        node = loader.get_single_node()
-        if node is None:
-            return None
-        if "*" in text:  # an alias needs a '*'; without one there is nothing to expand
-            _check_aliases(node, source)
-        data = loader.construct_document(node)
+        with _yaml_errors(source):
+            node = _checked_node(loader, text, source)
+            data = None if node is None else loader.construct_document(node)
+    finally:
+        loader.dispose()
+    if too_deep(data):
+        raise _depth_error(source)
+    return data
+
+
+def compose_yaml(text: str, source: str) -> Any:
+    """The checked YAML node tree of ``text`` (its nodes carry line marks), or None for an empty document."""
+    loader = _Loader(text)
+    try:
+        with _yaml_errors(source):
+            return _checked_node(loader, text, source)
+    finally:
+        loader.dispose()
+
+
+def _checked_node(loader: Any, text: str, source: str) -> Any:
+    node = loader.get_single_node()
+    if node is not None and "*" in text:  # an alias needs a '*'; without one there is nothing to expand
+        _check_aliases(node, source)
+    return node
+
+
+@contextmanager
+def _yaml_errors(source: str) -> Iterator[None]:
+    """YAML errors as ``UnreadableInputError`` with the line."""
+    try:
+        yield
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
@@ -258,11 +290,6 @@ def load_yaml(text: str, source: str) -> Any:
         raise UnreadableInputError(source, f"not valid YAML: {str(exc).splitlines()[0]}") from None
     except RecursionError:
         raise _depth_error(source) from None
-    finally:
-        loader.dispose()
-    if too_deep(data):
-        raise _depth_error(source)
-    return data
 
 
 def _children(node: yaml.Node) -> list[yaml.Node]:

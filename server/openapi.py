@@ -1,4 +1,5 @@
-"""The OpenAPI description of the HTTP interface, served as JSON at /openapi.json.
+"""The OpenAPI description of the HTTP interface, served as JSON at /openapi.json, and the JSON Schema of
+model records at /schema/record.json (its stable IRI is kg.records.schema.SCHEMA_IRI).
 
 The source is ``server/openapi.yaml`` (hand-written, reviewed like code); tests/test_openapi.py checks the
 running app against it with schemathesis, so an undocumented status or a 5xx fails the build.
@@ -29,3 +30,11 @@ def description() -> dict[str, Any]:
 def openapi() -> Response:
     """This server's OpenAPI 3.0 description."""
     return Response(json.dumps(description()), mimetype="application/json")
+
+
+@bp.route("/schema/record.json")
+def record_schema() -> Response:
+    """The JSON Schema of model records, generated from the record fields (as docs/record.schema.json)."""
+    from kg.records.schema import schema_text
+
+    return Response(schema_text(), mimetype="application/schema+json")

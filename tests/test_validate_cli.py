@@ -89,6 +89,11 @@ def test_record_defects_at_their_record(name: str) -> None:
     results = _report(DATA / name)
     found = _found(results)
     for defect in RECORD_DEFECTS:
+        if name.endswith(".json") and defect[0] == "unknown-artifact":
+            # the record schema reports an unknown artifact slug of a plain record, before any shape
+            (schema,) = [r for r in results if r.record_label == "unknown-artifact"]
+            assert schema.origin == "schema" and "unknown artifact" in schema.message, schema.message
+            continue
         assert defect in found, defect
     assert not [r for r in results if r.record_label == "good-model"]
     assert all(r.row is None and r.column is None for r in results)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
@@ -71,8 +72,12 @@ class RecordSet:
         #: CSV file -> field path (``name``, ``weights``, ``weights.license``...) -> column header.
         self.columns: dict[str, dict[str, str]] = {}
         self.files: list[str] = list(files or [])
-        #: CSV columns that name no known field, per file (reported by validation as warnings).
+        #: CSV columns that name no known field, per file.
         self.unknown_columns: dict[str, list[str]] = {}
+        #: Structural mistakes found so far (``kg.records.checks.FieldProblem``): CSV headers when read,
+        #: JSON and YAML records when ``check_fields`` runs.
+        self.field_problems: list[Any] = []
+        self._checked = 0
 
     def add_plain(self, index: int, record: Any, where: Location) -> None:
         """Add a plain record, to be turned into triples when they are needed."""
@@ -85,6 +90,7 @@ class RecordSet:
             from kg.records.plain import record_to_triples
 
             pending, self._pending = self._pending, []
+            self._checked = 0
             with gc_paused():
                 for index, record, where in pending:
                     self._triples.extend(record_to_triples(record, index=index, sink=self, where=where))
@@ -98,6 +104,7 @@ class RecordSet:
     @triples.setter
     def triples(self, value: list[ox.Triple]) -> None:
         self._pending = []
+        self._checked = 0
         self._triples = value
 
     @property
@@ -105,6 +112,29 @@ class RecordSet:
         """Subject -> where its record was written."""
         self._materialise()
         return self._record_locations
+
+    def check_fields(self) -> list[Any]:
+        """Check the plain records not yet turned into triples against the record schema (CSV rows are built
+        from known columns and need no check); returns every field problem found so far.
+
+        Call it before ``triples``: records already mapped are not checked again.
+        """
+        from kg.records.checks import check_record, with_yaml_lines
+        from kg.records.plain import model_node
+
+        new: dict[str, list[Any]] = {}
+        for index, record, where in self._pending[self._checked:]:
+            if where.row is not None:
+                continue
+            found = check_record(record, index, where.file)
+            if found:
+                subject = model_node(record.get("id") if isinstance(record, dict) else None, f"record{index}")
+                new.setdefault(where.file, []).extend(dataclasses.replace(p, subject=subject) for p in found)
+        self._checked = len(self._pending)
+        for file, problems in new.items():
+            self.field_problems.extend(with_yaml_lines(problems, file) if file.lower().endswith((".yaml", ".yml"))
+                                       else problems)
+        return self.field_problems
 
     def plain_records(self) -> list[tuple[int, Any]] | None:
         """The ``(index, record)`` pairs when every record came from a plain format and none became RDF yet."""
@@ -123,6 +153,7 @@ class RecordSet:
         self.columns.update(other.columns)
         self.files.extend(other.files)
         self.unknown_columns.update(other.unknown_columns)
+        self.field_problems.extend(other.field_problems)
 
     def add_record(self, subject: str, where: Location, slug: str | None = None) -> None:
         """Note where the record of ``subject`` (a model, or a release with its slug) was written."""

@@ -16,6 +16,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from kg.records.entity_fields import entity_triples
+from kg.records.fields import CLAIM_KEYS, RECORD_KEYS
 from kg.records.history import history_triples
 from kg.records.model import Location, RecordSet, term_key
 from kg.vocab import AIO, ARTIFACTS, AVAILABILITY, HF, MODEL, SCHEMA, WIKIDATA
@@ -47,10 +48,8 @@ _ARTIFACT_NODES = {slug: _N(str(iri)) for slug, iri in ARTIFACTS.items()}
 _AVAILABILITY_NODES = {value: _N(str(iri)) for value, iri in AVAILABILITY.items()}
 
 #: The top-level keys of a plain record; anything else is kept out of the graph.
-MODEL_FIELDS = ("id", "name", "developer", "date", "huggingface", "wikidata", "links", "source", "as_of",
-                "checked", "dataset", "based_on", "family", "modality", "parameters", "weights_date",
-                "organisations", "artifacts")
-CLAIM_FIELDS = ("availability", "license", "url", "source", "as_of", "checked", "history")
+MODEL_FIELDS = RECORD_KEYS
+CLAIM_FIELDS = CLAIM_KEYS
 
 _IRI_SAFE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>\"{}|\\^`]*$")
 _ID_SAFE = re.compile(r"^[^\s<>\"{}|\\^`/#?]+$")

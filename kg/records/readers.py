@@ -18,9 +18,8 @@ from typing import Any
 from kg.errors import UnreadableInputError
 from kg.parsing import MAX_INPUT_BYTES, load_json, load_yaml, parse_rdf, read_text
 from kg.perf import gc_paused
-from kg.records.entity_fields import CSV_COLUMNS
+from kg.records.fields import CSV_CLAIM_SUFFIXES, CSV_MODEL_COLUMNS, RECORD_KEYS
 from kg.records.model import Location, RecordSet
-from kg.records.plain import MODEL_FIELDS
 from kg.resources import resource_dir
 from kg.vocab import ARTIFACTS
 
@@ -36,9 +35,8 @@ FORMATS = ("turtle", "nt", "jsonld", "xml", "json", "yaml", "csv")
 #: The largest input file read at once (bounded parse).
 MAX_FILE_BYTES = MAX_INPUT_BYTES
 
-_CSV_FIXED = {"id", "name", "developer", "date", "source", "huggingface", "wikidata", "links", "as_of",
-              "checked", "dataset", "based_on", *CSV_COLUMNS}
-_CSV_SUFFIXES = ("_license", "_url", "_source", "_as_of", "_checked")
+_CSV_FIXED = set(CSV_MODEL_COLUMNS)
+_CSV_SUFFIXES = tuple(suffix for suffix in CSV_CLAIM_SUFFIXES if suffix)
 
 
 def guess_format(path: Path) -> str:
@@ -70,11 +68,29 @@ def read_file(path: str | Path, format: str | None = None) -> RecordSet:
 
 
 def read_files(paths: Iterable[str | Path], format: str | None = None) -> RecordSet:
-    """Read several record files into one set (for example a dataset split over files)."""
+    """Read several record files into one set (for example a dataset split over files); a directory stands
+    for the record files inside it (``record_files``)."""
     result = RecordSet()
-    for path in paths:
+    for path in record_files(paths):
         result.extend(read_file(path, format))
     return result
+
+
+def record_files(paths: Iterable[str | Path]) -> list[Path]:
+    """The files ``paths`` name, each directory replaced by the record files in it and its subdirectories
+    (by extension, in name order; hidden files and directories are skipped)."""
+    out: list[Path] = []
+    for path in map(Path, paths):
+        if not path.is_dir():
+            out.append(path)
+            continue
+        found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in EXTENSIONS
+                       and not any(part.startswith(".") for part in p.relative_to(path).parts))
+        if not found:
+            raise UnreadableInputError(str(path), "a directory with no record files (" + ", ".join(
+                sorted(EXTENSIONS)) + ")")
+        out.extend(found)
+    return out
 
 
 # --- RDF ---------------------------------------------------------------------------------------
@@ -139,16 +155,28 @@ def load_json_or_yaml(text: str, file: str, fmt: str) -> Any:
 
 def plain_records(data: Any, file: str) -> list[Mapping[str, Any]]:
     """The list of record objects in a parsed JSON/YAML document."""
-    if isinstance(data, Mapping) and isinstance(data.get("models"), list):
+    if isinstance(data, Mapping) and "models" in data:
+        if not isinstance(data["models"], list):
+            raise UnreadableInputError(file, f"models: expected a list of records, found {_kind(data['models'])}")
+        extra = sorted(str(k) for k in data if k != "models")
+        if extra:
+            raise UnreadableInputError(file, f"{extra[0]}: a file of {{'models': [...]}} has no other top-level key")
         data = data["models"]
     if isinstance(data, Mapping):
         data = [data]
     if not isinstance(data, list):
-        raise UnreadableInputError(file, "expected a record object, a list of records or {'models': [...]}")
+        raise UnreadableInputError(
+            file, f"expected a record (a mapping), a list of records or {{'models': [...]}}, found {_kind(data)}")
     for n, item in enumerate(data, start=1):
         if not isinstance(item, Mapping):
-            raise UnreadableInputError(file, f"record {n} is a {type(item).__name__}, expected an object")
+            raise UnreadableInputError(file, f"record {n}: expected a record (a mapping), found {_kind(item)}")
     return data
+
+
+def _kind(value: Any) -> str:
+    from kg.records.checks import _shown
+
+    return _shown(value)
 
 
 def read_plain(data: Any, file: str) -> RecordSet:
@@ -200,6 +228,30 @@ def _claims_by_artifact(columns: dict[str, dict[str, str]]) -> dict[str, Any]:
             for slug, claims in numbered.items()}
 
 
+def csv_columns_known() -> list[str]:
+    """Every column the CSV form has: the model columns, each artifact slug and its suffixed columns."""
+    return [*CSV_MODEL_COLUMNS, *(f"{slug}{suffix}" for slug in ARTIFACTS for suffix in CSV_CLAIM_SUFFIXES)]
+
+
+def unknown_column(column: str, file: str) -> Any:
+    """The field problem of a CSV header cell that names no column, with the closest known column."""
+    import difflib
+
+    from kg.records.checks import FieldProblem
+
+    close = difflib.get_close_matches(column, csv_columns_known(), n=1, cutoff=0.6)
+    claim_keys = [suffix[1:] for suffix in CSV_CLAIM_SUFFIXES if suffix]
+    per_artifact = difflib.get_close_matches(column, claim_keys, n=1, cutoff=0.6)
+    if per_artifact and (not close or "_" not in column):
+        hint = f"a {per_artifact[0]} is given per artifact: <slug>_{per_artifact[0]}, as in weights_{per_artifact[0]}"
+    elif close:
+        hint = f"did you mean '{close[0]}'?"
+    else:
+        hint = "see docs/records.md for the columns"
+    return FieldProblem(file, -1, "header", column, f"column '{column}' names no field of the CSV form (its cells "
+                        f"would be ignored); {hint}", line=1, column=column, value=column)
+
+
 def read_csv_text(text: str, file: str) -> RecordSet:
     """The CSV of docs/design.md section 4, one row per model; row numbers count the header as line 1."""
     result = RecordSet(files=[file])
@@ -218,6 +270,7 @@ def read_csv_text(text: str, file: str) -> RecordSet:
     unknown = [h for h, f in zip(header, fields, strict=True) if f is None and h]
     if unknown:
         result.unknown_columns[file] = unknown
+        result.field_problems.extend(unknown_column(column, file) for column in unknown)
     result.columns[file] = {
         (name if part in (None, "availability") else f"{name}.{part}"): column
         for column, (name, part) in ((c, f) for c, f in zip(header, fields, strict=True) if f is not None)
@@ -265,4 +318,4 @@ def _read_csv_rows(reader: Any, header: list[str], fields: list[Any], file: str,
         index += 1
 
 
-__all__ = ["read_file", "read_files", "guess_format", "FORMATS", "MODEL_FIELDS", "CONTEXT_IRI"]
+__all__ = ["read_file", "read_files", "guess_format", "FORMATS", "RECORD_KEYS", "CONTEXT_IRI", "record_files"]

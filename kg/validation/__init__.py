@@ -82,6 +82,7 @@ def validate(
     shape_sets = [ours]
     if extra_shapes:
         shape_sets.append(compile_shapes(parse_shapes([Path(p) for p in extra_shapes])))
+    problems = records.check_fields()  # before the records become triples (it checks the plain form)
     models = _models(records)
     repeated = _repeated_models(records)
     with fast.gc_paused():
@@ -102,6 +103,7 @@ def validate(
                 results.append(_located(locator, raw.shape, raw.focus, raw.path, raw.value, raw.shape.severity,
                                         raw.component))
     results.extend(_record_results(records, repeated, ours, locator, {(r.focus, r.shape) for r in results}))
+    results = _with_field_problems(results, problems)
     order = {node: i for i, node in enumerate(models)}
     results.sort(key=lambda r: (order.get(r.record, len(order)), r.file or "", r.row or 0,
                                 SEVERITIES.index(r.severity) if r.severity in SEVERITIES else 9,
@@ -159,9 +161,23 @@ def _record_results(records: RecordSet, repeated: list, ours: ShapeSet, locator:
                               origin="records")
             result.file, result.row = where.file, where.row
             out.append(result)
-    for file, columns in getattr(records, "unknown_columns", {}).items():
-        for column in columns:
-            out.append(Result(severity="Warning", focus=None, path=None, value=ox.Literal(column),
-                              message=f"column '{column}' names no field of the CSV form; it is ignored",
-                              file=file, row=1, column=column, origin="records"))
+    return out
+
+
+def _with_field_problems(results: list[Result], problems: list) -> list[Result]:
+    """The structural problems of the plain records (unknown keys and columns, wrong types) as violations.
+
+    A record with such a problem is reported with those only: the shapes' results about it would mostly
+    repeat them (a misspelt key also leaves a field missing), so they wait until the structure is fixed.
+    """
+    if not problems:
+        return results
+    held = {p.subject for p in problems if p.subject is not None}
+    out = [r for r in results if r.origin != "shacl" or r.record not in held]
+    for p in problems:
+        message = p.message if p.line is None or p.column else f"{p.message} (line {p.line})"
+        out.append(Result(severity="Violation", focus=p.subject, path=None,
+                          value=None if p.value is None else ox.Literal(p.value), message=message, file=p.file,
+                          row=p.line if p.column else None, column=p.column, record=p.subject,
+                          record_label=p.record if p.subject is not None else None, origin="schema", field=p.path))
     return out

@@ -63,8 +63,11 @@ class Result:
     #: The record (model node) the focus belongs to, for grouping, and how people know it.
     record: Any = None
     record_label: str | None = None
-    #: "shacl" for results of the shapes; "records" for what only the records as read show.
+    #: "shacl" for results of the shapes; "records" for what only the records as read show; "schema" for
+    #: the structure of plain records (``kg.records.checks``).
     origin: str = "shacl"
+    #: For "schema" results: the field's dotted path in the plain form (``artifacts.weights.availability``).
+    field: str | None = None
 
     def key(self) -> tuple[str, str, str, str]:
         """(focus, path, severity, value) as strings: what the benchmark compares across engines."""
@@ -75,7 +78,7 @@ class Result:
         return {
             "severity": self.severity,
             "focus": node_text(self.focus) if self.focus is not None else None,
-            "path": path_text(self.path, full=True) or None,
+            "path": self.field or path_text(self.path, full=True) or None,
             "value": display(self.value) if self.value is not None else None,
             "message": self.message,
             "file": self.file,
