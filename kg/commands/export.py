@@ -15,7 +15,7 @@ NAME = "export"
 HELP = "the KG as a file (standard output without -o)"
 RDF_FORMATS = ("turtle", "nt", "jsonld", "xml")
 PLAIN_FORMATS = ("csv", "json", "yaml")
-BOM_FORMATS: tuple[str, ...] = ()  # spdx3, cyclonedx: kg.bom
+BOM_FORMATS = ("spdx3", "cyclonedx")
 
 
 def configure(parser: argparse.ArgumentParser) -> None:

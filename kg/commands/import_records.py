@@ -1,5 +1,6 @@
 """Import model records from an external registry: Hugging Face Hub repo ids, Wikidata QIDs (or a
-search), Model Openness Tool or OSAI-index YAML files or folders.
+search), Model Openness Tool or OSAI-index YAML files or folders, or AI bills of materials (SPDX 3.0 AI
+profile JSON-LD, CycloneDX 1.6 ML-BOM JSON).
 
 The records are printed in any record format (Turtle by default). Items that fail (a missing repo, a
 rate limit, no network, a bad id, an unreadable file) are reported on standard error, one line each;
@@ -15,8 +16,8 @@ import sys
 from typing import Any
 
 NAME = "import"
-HELP = "records from external registries (huggingface, wikidata, mot, osai)"
-REGISTRIES = ("huggingface", "wikidata", "mot", "osai")
+HELP = "records from external registries (huggingface, wikidata, mot, osai) or AI-BOMs (spdx3, cyclonedx)"
+REGISTRIES = ("huggingface", "wikidata", "mot", "osai", "spdx3", "cyclonedx")
 FORMATS = ("turtle", "csv", "jsonld", "nt", "json", "yaml")
 
 
@@ -24,7 +25,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     """Declare the command's arguments."""
     parser.add_argument("registry", choices=REGISTRIES, help="where the records come from")
     parser.add_argument("items", nargs="*", metavar="ARG",
-                        help="Hub repo ids, Wikidata QIDs, or MOT/OSAI YAML files and folders")
+                        help="Hub repo ids, Wikidata QIDs, MOT/OSAI YAML files and folders, or BOM files")
     parser.add_argument("--format", choices=FORMATS, default="turtle", help="output format (default turtle)")
     parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
     parser.add_argument("--endpoint", metavar="URL",

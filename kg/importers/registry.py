@@ -53,6 +53,8 @@ IMPORTERS: dict[str, str] = {
     "wikidata": "kg.importers.wikidata:import_records",
     "mot": "kg.importers.files:import_mot",
     "osai": "kg.importers.osai:import_records",
+    "spdx3": "kg.bom:import_spdx3",
+    "cyclonedx": "kg.bom:import_cyclonedx",
 }
 
 _loaded: dict[str, Importer] = {}
