@@ -52,7 +52,9 @@ def test_public_repo_declared_datasets_and_base_model(hub):
     # declared datasets are not proof that the data can be downloaded
     assert art["training_data"]["availability"] == "unknown"
     assert art["training_data"]["url"] == ["https://huggingface.co/datasets/allenai/RLVR-GSM"]
-    assert rec["derived_from"] == ["https://huggingface.co/allenai/OLMo-2-1124-7B-DPO"]
+    assert rec["based_on"] == [{"model": "https://huggingface.co/allenai/OLMo-2-1124-7B-DPO", "kind": "fine-tune",
+                                "source": ["https://huggingface.co/allenai/OLMo-2-1124-7B-Instruct"]}]
+    assert rec["modality"] == "text"
 
 
 def test_repo_without_weight_files_proves_nothing_and_other_licence_uses_its_name(hub):
@@ -131,3 +133,45 @@ def test_repo_ids():
     assert parse_repo_id("https://huggingface.co/google/gemma-2-9b") == "google/gemma-2-9b"
     for bad in ("gpt2", "a/b/c", "a b/c", "../etc", "a/.."):
         assert parse_repo_id(bad) is None
+
+
+def test_adapter_only_repo_is_an_adapter_of_its_base_not_released_weights(hub):
+    (rec,) = _import(hub, "acme/llama-3.1-8b-medical-lora").records
+    assert "weights" not in rec["artifacts"]  # adapter_model.safetensors is not the model's weights
+    assert rec["based_on"] == [{"model": "https://huggingface.co/meta-llama/Llama-3.1-8B", "kind": "adapter",
+                                "source": ["https://huggingface.co/acme/llama-3.1-8b-medical-lora"]}]
+
+
+def test_quantised_repo_keeps_its_kind_and_the_licence_text(hub):
+    (rec,) = _import(hub, "acme/Llama-3.1-8B-GGUF").records
+    assert [(b["model"], b["kind"]) for b in rec["based_on"]] == [
+        ("https://huggingface.co/meta-llama/Llama-3.1-8B", "quantisation")]
+    weights = rec["artifacts"]["weights"]
+    assert weights["availability"] == "public" and weights["license"] == "llama3.1"
+    assert "https://huggingface.co/acme/Llama-3.1-8B-GGUF/blob/main/LICENSE" in weights["source"]
+
+
+def test_merge_keeps_every_base_and_model_index_gives_evaluation_results(hub):
+    (rec,) = _import(hub, "acme/merged-7b").records
+    assert [(b["model"], b["kind"]) for b in rec["based_on"]] == [
+        ("https://huggingface.co/allenai/OLMo-2-1124-7B-Instruct", "merge"),
+        ("https://huggingface.co/allenai/OLMo-2-1124-7B-DPO", "merge")]
+    evaluation = rec["artifacts"]["evaluation_results"]
+    assert evaluation["availability"] == "public"
+    assert evaluation["source"][0] == "https://huggingface.co/spaces/open-llm-leaderboard/open_llm_leaderboard"
+
+
+def test_pipeline_tag_gives_the_modality_and_finetune_its_kind(hub):
+    (rec,) = _import(hub, "acme/whisper-small-de").records
+    assert rec["modality"] == "audio"
+    assert rec["based_on"][0]["kind"] == "fine-tune"
+
+
+def test_imported_lineage_is_valid_rdf_with_its_kind(hub, capsys):
+    assert main(["import", "huggingface", "acme/llama-3.1-8b-medical-lora", "acme/merged-7b", "--endpoint",
+                 hub.url, "--format", "nt"]) == 0
+    out = capsys.readouterr().out
+    assert "<https://w3id.org/ai-openness/ontology#derivationKind> " \
+           "<https://w3id.org/ai-openness/ontology#Adapter>" in out
+    assert "<https://w3id.org/ai-openness/ontology#Merge>" in out
+    assert "<https://w3id.org/fair4ml#fineTunedFrom>" not in out  # derived in exports, not in imports

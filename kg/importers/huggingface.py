@@ -8,7 +8,11 @@ claims only what the repository proves (docs/registries.md):
 - the card's licence, else the ``license:`` tag (``other`` + ``license_name`` for custom terms);
 - ``config.architectures``: the architecture is disclosed (available as the repo is);
 - ``dataset:`` tags and card datasets: *declared* training data, availability still ``unknown``;
-- ``arxiv:`` tags: the paper; ``base_model``: the model it derives from.
+- ``arxiv:`` tags: the paper;
+- ``base_model`` with its relation (adapter, quantized, merge, finetune): ``based_on`` with that kind; a
+  repo holding only a PEFT adapter is an adapter of its base and proves nothing about trained weights;
+- ``pipeline_tag``: the modality; ``license_link``: the licence text, as a source of the licence claim;
+- ``model-index`` results: evaluation results, public in the card (``kg.importers.hub_semantics``).
 
 Training code and the downloadability of the data stay ``unknown``: the Hub cannot tell.
 """
@@ -21,12 +25,13 @@ from collections.abc import Sequence
 from fnmatch import fnmatch
 from typing import Any
 
+from kg.importers import hub_semantics as hub
 from kg.importers.common import as_list, slugify, today
 from kg.importers.registry import ImportOptions, ImportResult
 
 PUBLIC_ENDPOINT = "https://huggingface.co"
 #: Only what the mapping reads; ``expand`` makes the Hub send nothing else.
-EXPAND = ["author", "cardData", "config", "createdAt", "gated", "private", "siblings", "tags"]
+EXPAND = ["author", "cardData", "config", "createdAt", "gated", "pipeline_tag", "private", "siblings", "tags"]
 
 #: File names (not paths) that hold trained parameters.
 WEIGHT_PATTERNS = (
@@ -120,8 +125,12 @@ def record_from_info(info: Any, endpoint: str = PUBLIC_ENDPOINT) -> dict:
 
     artifacts: dict[str, Any] = {}
     files = [s.rfilename for s in (info.siblings or [])]
-    if any(is_weight_file(f) for f in files):
+    adapter_only = hub.is_adapter_only(files, is_weight_file)
+    licence_text = hub.licence_text_url(card.get("license_link"), page)
+    if any(is_weight_file(f) for f in files) and not adapter_only:
         artifacts["weights"] = _claim(access, license_id, page)
+        if licence_text:
+            artifacts["weights"]["source"].append(licence_text)
     config = info.config or {}
     if config.get("architectures"):
         artifacts["architecture"] = _claim(access, license_id, f"{page}/blob/main/config.json", page)
@@ -144,13 +153,18 @@ def record_from_info(info: Any, endpoint: str = PUBLIC_ENDPOINT) -> dict:
             "url": [f"https://arxiv.org/abs/{p}" for p in papers],
             "source": [page],
         }
+    evaluations = hub.evaluation_sources(card.get("model-index"), page)
+    if evaluations:
+        artifacts["evaluation_results"] = {"availability": access, "url": page, "source": evaluations}
     if artifacts:
         record["artifacts"] = artifacts
-    base = _unique(str(b) for b in as_list(card.get("base_model")) if parse_repo_id(str(b))) or _unique(
-        t.split(":")[-1] for t in tags if t.startswith("base_model:") and parse_repo_id(t.split(":")[-1])
-    )
-    if base:
-        record["derived_from"] = [f"{PUBLIC_ENDPOINT}/{b}" for b in base]
+    modality = hub.modality(getattr(info, "pipeline_tag", None) or card.get("pipeline_tag"))
+    if modality:
+        record["modality"] = modality
+    bases = hub.base_models(card, tags, lambda b: parse_repo_id(b) == b, adapter_only)
+    if bases:
+        record["based_on"] = [{"model": f"{PUBLIC_ENDPOINT}/{b}", **({"kind": k} if k else {}), "source": [page]}
+                              for b, k in bases]
     return record
 
 
