@@ -129,3 +129,30 @@ def test_alias_claimed_twice_and_unknown_family_developer(tmp_path):
         ("m2", "a"), ("m2", "b")}
     assert any(t.subject.value.endswith("/model/m1") for t in nodes), "a family's listed members point to it"
     assert any(t.subject.value.endswith("/family/g") for t in nodes), "a family named only by a record gets a node"
+
+
+def test_bundled_histories_are_sourced_and_end_in_the_current_state(records):
+    from kg.records.history import current_disagreements, on_date, states_of
+    from kg.records.plain import claims_of
+
+    with_history = [(r["id"], slug, claim) for r in records for slug, entry in (r.get("artifacts") or {}).items()
+                    for claim in claims_of(entry) if claim.get("history")]
+    assert len(with_history) >= 3
+    for rid, slug, claim in with_history:
+        assert not current_disagreements(claim), (rid, slug, current_disagreements(claim))
+        assert all(state.source for state in states_of(claim)), f"{rid} {slug}: every state has a source"
+    phi2 = next(c for rid, slug, c in with_history if rid == "phi-2" and slug == "weights")
+    assert on_date(states_of(phi2), "2023-12-20", "license").license == ["Microsoft Research License"]
+    assert on_date(states_of(phi2), "2024-06-01", "license").license == ["MIT"]
+
+
+def test_licence_on_a_date_in_sparql(store):
+    from kg.records.history import LICENCE_ON_DATE
+
+    query = LICENCE_ON_DATE.replace("?model", "<https://w3id.org/ai-openness/model/falcon-40b>").replace(
+        "STR(?day)", '"2023-05-28"')
+    [row] = list(store.query(query, use_default_graph_as_union=True))
+    assert row["from"].value == "2023-05-25" and not row["licence"].value.startswith("http://spdx.org")
+    later = query.replace('"2023-05-28"', '"2024-01-01"')
+    [row] = list(store.query(later, use_default_graph_as_union=True))
+    assert row["licence"].value == "http://spdx.org/licenses/Apache-2.0"
