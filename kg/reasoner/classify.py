@@ -16,6 +16,7 @@ from kg.license_terms import LicenceTerms, claim_terms
 from kg.ontology import ontology_graph
 from kg.perf import gc_paused
 from kg.reasoner import explain
+from kg.reasoner.assessment import Assessor
 from kg.reasoner.axioms import Compiled, Compiler, ModelTest, UnsupportedAxiomError, always, compile_ontology
 from kg.reasoner.facts import ModelFacts, collect_facts, collect_facts_from_plain
 from kg.records.entity_fields import family_slug
@@ -44,8 +45,26 @@ class Classification:
     family: str | None = None
     #: the weights' licence terms (docs/design.md section 6); None when the weights are not available
     license_terms: LicenceTerms | None = None
-    osaid: dict[str, Any] = field(default_factory=dict)
-    assessment: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: per dimension slug, the level rule met (None: "none"); the text is made when asked for
+    levels: dict[str, Any] = field(default_factory=dict, repr=False)
+    facts: ModelFacts | None = field(default=None, repr=False)
+    assessor: Any = field(default=None, repr=False)
+
+    @property
+    def assessment(self) -> dict[str, dict[str, Any]]:
+        """The ``assessment`` object of docs/design.md section 6."""
+        if self.assessor is None or self.facts is None:
+            return {}
+        return self.assessor.as_json(self.levels, self.facts, self.license_terms)
+
+    @property
+    def osaid(self) -> dict[str, Any]:
+        """The ``osaid`` object of docs/design.md section 6."""
+        from kg.reasoner.osaid import osaid
+
+        if self.facts is None:
+            return {"conformant": None, "because": []}
+        return osaid(self.facts, self.license_terms)
 
     def as_json(self) -> dict[str, Any]:
         """The object ``classify --format json`` prints (docs/design.md sections 5 and 6)."""
@@ -77,6 +96,7 @@ class RulePath:
         self._mof_plan = self._plan_mof()
         #: licence keys of a weights claim -> their terms (a few licences serve many models)
         self._terms: dict[tuple[str, ...], LicenceTerms | None] = {}
+        self.assessor = Assessor(graph, self.compiler)
 
     def _plan_mof(self) -> list[tuple[str, list[str], list[ModelTest], list[tuple[ModelTest, list[str]]]]]:
         """Per MOF class, in an order where each comes after the MOF classes its definition names: those
@@ -158,7 +178,7 @@ class RulePath:
         return Classification(
             facts.id or local_name(facts.iri), facts.iri, facts.name or facts.id, category, mof, dims, reasons,
             conflicts, {k: claim.release for k, claim in d.items()}, family_slug(facts.family),
-            self.weights_terms(facts),
+            self.weights_terms(facts), self.assessor.levels(facts), facts, self.assessor,
         )
 
     def weights_terms(self, facts: ModelFacts) -> LicenceTerms | None:
