@@ -99,12 +99,26 @@ DOCS = st.one_of(mutated(RDF_SEEDS), st.text(max_size=300)).map(lambda t: t.enco
 DOCS = st.one_of(DOCS, st.binary(max_size=200))
 
 
+#: Wall-clock bounds are asserted only in the slow variants (set per test by ``_timing``): on a loaded
+#: machine they say more about the machine than about the code.
+ASSERT_TIMING = False
+
+
+@pytest.fixture(autouse=True)
+def _timing(request):  # type: ignore[no-untyped-def]
+    global ASSERT_TIMING
+    ASSERT_TIMING = request.node.get_closest_marker("slow") is not None
+    yield
+    ASSERT_TIMING = False
+
+
 def check_answer(status: int, body: bytes, elapsed: float) -> None:
     text = body.decode("utf-8", "replace")
     assert 200 <= status < 500, f"{status}: {text[:300]}"
     for leak in LEAKS:
         assert leak not in text, f"{leak!r} in the answer: {text[:300]}"
-    assert elapsed < TIMEOUT + MARGIN, f"took {elapsed:.1f} s"
+    if ASSERT_TIMING:
+        assert elapsed < TIMEOUT + MARGIN, f"took {elapsed:.1f} s"
 
 
 @pytest.fixture(scope="module")
@@ -289,7 +303,8 @@ def fuzz_cli(command: str, suffix: str, raw: bytes, tmp: Path, capsys) -> None: 
     if code == 2:
         lines = [line for line in err.splitlines() if line.strip()]
         assert lines and path.name in lines[0] or "input" in err, err  # one line naming the file
-    assert elapsed < 30, f"{command} took {elapsed:.1f} s"
+    if ASSERT_TIMING:
+        assert elapsed < 30, f"{command} took {elapsed:.1f} s"
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck), database=None)
