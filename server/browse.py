@@ -67,27 +67,34 @@ class Filters:
                              "(a leading '-' sorts descending)")
         return cls(values, sort, _positive(args, "page", 1, 10**6), _positive(args, "per", PER_PAGE, MAX_PER_PAGE))
 
-    def matches(self, row: ModelRow) -> bool:
-        """Whether a row is in this view."""
-        v = self.values
-        checks = (
-            ("category", row.category), ("developer", row.developer), ("year", row.year),
-            ("mof", row.mof or "none"), ("weights", row.weights), ("licence", row.licence),
-        )
-        if any(key in v and v[key] != value for key, value in checks):
-            return False
-        if "org" in v and all(slug != v["org"] for slug, _ in row.orgs):
-            return False
-        if "family" in v and (row.family is None or row.family[0] != v["family"]):
-            return False
-        if "modality" in v and all(slug != v["modality"] for slug, _ in row.modalities):
-            return False
-        return all(word in row.search_text for word in v.get("q", "").casefold().split())
+    def matching(self, cat: Catalogue) -> set[int] | None:
+        """Row numbers passing the menu filters (None: no menu filter, every row)."""
+        chosen = [cat.index.get(name, {}).get(value, set()) for name, value in self.values.items() if name != "q"]
+        if not chosen:
+            return None
+        chosen.sort(key=len)
+        return set(chosen[0]).intersection(*chosen[1:])
 
-    def apply(self, rows: Iterable[ModelRow]) -> list[ModelRow]:
-        """The rows of this view, sorted."""
-        key = SORTS[self.sort.lstrip("-")]
-        return sorted((r for r in rows if self.matches(r)), key=key, reverse=self.sort.startswith("-"))
+    def apply(self, cat: Catalogue) -> list[int]:
+        """Row numbers of this view, in its order."""
+        name = self.sort.lstrip("-")
+        order = cat.order(name, SORTS[name])
+        matched = self.matching(cat)
+        words = self.values.get("q", "").casefold().split()
+        if words:
+            rows = cat.rows
+            pool = range(len(rows)) if matched is None else matched
+            matched = {i for i in pool if all(word in rows[i].search_text for word in words)}
+        if matched is None:
+            numbers = list(order)
+        elif len(matched) * 8 < len(order):
+            rank = cat.rank(name, SORTS[name])
+            numbers = sorted(matched, key=rank.__getitem__)
+        else:
+            numbers = [i for i in order if i in matched]
+        if self.sort.startswith("-"):
+            numbers.reverse()
+        return numbers
 
     def url(self, **changes: object) -> str:
         """This view's URL with some parameters changed (None removes one); page 1 unless given."""
@@ -153,12 +160,13 @@ def models() -> Response:
         raise BadRequest(f"parameter 'format' is {kind!r}; expected html, csv or json")
     view = Filters.from_args(request.args)
     cat = catalogue_of(engine_of(current_app))
-    rows = view.apply(cat.rows)
+    numbers = view.apply(cat)
     if kind != "html":
-        return _download(rows, kind)
-    pages = max(1, -(-len(rows) // view.per))
+        return _download([cat.rows[i] for i in numbers], kind)
+    pages = max(1, -(-len(numbers) // view.per))
     start = (view.page - 1) * view.per
-    html = render_template("models.html", view=view, rows=rows[start:start + view.per], total=len(rows),
-                           all_models=len(cat.rows), pages=pages, menus=menus(cat), filters=FILTERS,
+    rows = [cat.rows[i] for i in numbers[start:start + view.per]]
+    html = render_template("models.html", view=view, rows=rows, total=len(numbers), all_models=len(cat.rows),
+                           pages=pages, menus=cat.derive("menus", lambda: menus(cat)), filters=FILTERS,
                            hidden=[k for k in FILTERS if k != "q" and k not in MENUS and k in view.values])
     return Response(html, mimetype="text/html")

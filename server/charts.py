@@ -3,21 +3,20 @@
 Each chart is made from the answer to its query, which the page links to (/query?query=...), so a reader can
 check or adapt it. Bars are hatched by category as well as coloured, so they read in greyscale and for
 colour-blind readers. Rendered SVGs are cached per store generation and drawn ahead of time in a thread
-after start and after each write (``warm``).
+after start and after each write (server.site).
 """
 
 from __future__ import annotations
 
 import io
 import re
-import threading
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import pyoxigraph as ox
-from flask import Blueprint, Flask, Response, current_app, request
+from flask import Blueprint, Response, current_app, request
 from werkzeug.exceptions import BadRequest, NotFound
 
 from server.catalogue import CATEGORY_OF, CATEGORY_ORDER, PREFIXES
@@ -226,23 +225,5 @@ def chart(name: str) -> Response:
     return response
 
 
-#: Charts the home page shows, drawn ahead of time.
+#: Charts the home page shows, drawn ahead of time (server.site).
 HOME_CHARTS = (("categories-by-year", {}), ("top-developers", {}))
-
-
-def warm(app: Flask) -> threading.Thread:
-    """Draw the home page's charts and build the model table in a daemon thread (errors go to the log)."""
-    from server.catalogue import catalogue_of
-
-    def run() -> None:
-        engine = engine_of(app)
-        try:
-            catalogue_of(engine)
-            for name, params in HOME_CHARTS:
-                render(engine, chart_spec(name, dict(params)))
-        except Exception:  # noqa: BLE001 - a failed warm-up only means the first visitor waits
-            app.logger.warning("warming the page caches failed", exc_info=True)
-
-    thread = threading.Thread(target=run, name="openness-warm-pages", daemon=True)
-    thread.start()
-    return thread

@@ -47,11 +47,16 @@ def home() -> Response:
     if "query" in request.args:
         return redirect(url_for("pages.index", **request.args), code=301)  # type: ignore[return-value]
     cat = catalogue_of(engine_of(current_app))
-    by_category = Counter(row.category for row in cat.rows)
     html = render_template(
-        "home.html", total=len(cat.rows), by_category=[(c, by_category[c]) for c in CATEGORY_ORDER],
-        developers=developer_mix(cat), newest=newest(cat),
+        "home.html", **cat.derive("home", lambda: summary(cat)),
         charts=[chart_spec(name, dict(params)) for name, params in HOME_CHARTS],
         downloads=[(ext, FORMAT_NAMES[ext]) for ext in FORMATS],
     )
     return Response(html, mimetype="text/html")
+
+
+def summary(cat: Catalogue) -> dict[str, object]:
+    """What the home page says about the rows (computed once per store generation)."""
+    by_category = Counter(row.category for row in cat.rows)
+    return {"total": len(cat.rows), "by_category": [(c, by_category[c]) for c in CATEGORY_ORDER],
+            "developers": developer_mix(cat), "newest": newest(cat)}

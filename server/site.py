@@ -24,10 +24,33 @@ def register(app: Flask) -> None:
         _keep_warm(app)
 
 
+def warm(app: Flask) -> threading.Thread:
+    """Build the model table, what the home and /models pages derive from it, and the home page's charts, in
+    a daemon thread (a failure is logged: the first visitor then builds what is missing)."""
+    from server.browse import SORTS, menus
+    from server.catalogue import catalogue_of
+    from server.charts import HOME_CHARTS, chart_spec, render
+    from server.home import summary
+
+    def run() -> None:
+        engine = engine_of(app)
+        try:
+            cat = catalogue_of(engine)
+            cat.derive("home", lambda: summary(cat))
+            cat.derive("menus", lambda: menus(cat))
+            cat.order("name", SORTS["name"])
+            for name, params in HOME_CHARTS:
+                render(engine, chart_spec(name, dict(params)))
+        except Exception:  # noqa: BLE001 - a failed warm-up only means the first visitor waits
+            app.logger.warning("warming the page caches failed", exc_info=True)
+
+    thread = threading.Thread(target=run, name="openness-warm-pages", daemon=True)
+    thread.start()
+    return thread
+
+
 def _keep_warm(app: Flask) -> None:
     """Warm now, and after any request that left the store at a new generation."""
-    from server.charts import warm
-
     warmed = {"generation": engine_of(app).generation}
     lock = threading.Lock()
     warm(app)
