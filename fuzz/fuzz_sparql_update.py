@@ -16,7 +16,7 @@ def test_one(data: bytes) -> None:
     text = atheris.FuzzedDataProvider(data).ConsumeUnicodeNoSurrogates(2048)
     backend = LocalBackend(ox.Store(), StoreSpec("memory"))
     try:
-        guard.check(text)
+        guard.check(text, kind="update")
         backend.update(text)
     except QueryError:
         pass

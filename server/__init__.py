@@ -16,32 +16,36 @@ from typing import Any
 
 from flask import Flask
 
-from kg.store import Backend
-from server import describe, gsp, openapi, pages, site, sparql
 from server.config import DEFAULTS, engine_settings
 from server.context import ENGINE, engine_of
-from server.engine import Engine
-from server.errors import install_errors
-from server.hooks import install_admission, install_limits
 
 __all__ = ["create_app", "engine_of"]
 
-BLUEPRINTS = (sparql.bp, gsp.bp, describe.bp, pages.bp, openapi.bp)
-
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
-    """Build the application; raises kg.errors.ConfigurationError for an unusable store."""
+    """Build the application; raises kg.errors.ConfigurationError for an unusable store.
+
+    The blueprints and the engine are imported here, not at the top: the query workers import
+    ``server.executor``, and with it this package, and need none of them."""
+    from server import describe, gsp, openapi, pages, site, sparql
+    from server.engine import Engine
+    from server.errors import install_errors
+    from server.hooks import install_admission, install_limits
+    from server.templating import install_templating
+
+    blueprints = (sparql.bp, gsp.bp, describe.bp, pages.bp, openapi.bp)
     app = Flask(__name__)
     app.config.update(DEFAULTS)
     if config:
         app.config.update(config)
     store = app.config["STORE"]
-    backend: Backend | None = None if isinstance(store, str | type(None)) else store
+    backend = None if isinstance(store, str | type(None)) else store
     app.extensions[ENGINE] = Engine(engine_settings(app.config), backend)
-    for blueprint in BLUEPRINTS:
+    for blueprint in blueprints:
         app.register_blueprint(blueprint)
     site.register(app)
     install_limits(app)
     install_admission(app)
     install_errors(app)
+    install_templating(app)
     return app

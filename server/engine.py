@@ -1,14 +1,17 @@
-"""The server's view of a store: guarded, time-limited queries and checked writes.
+"""The server's view of a store: guarded, time- and memory-limited queries and updates.
 
-One Engine per application. Queries on a local store run in worker processes (server.executor) so the
-timeout really stops them; queries on a remote engine run over HTTP with the timeout as the socket
-deadline. No Flask here, so the same rules serve the CLI and tests.
+One Engine per application. Every query takes one path: limits (server.lexer: size and nesting, a 400
+before anything else) → escapes decoded (the text the guard reads is the text that runs) → on a local
+store, the single-pattern fast path (server.fastpath) or a worker process (server.executor: guard, run,
+serialise, under the timeout and the memory ceiling, without network); on a remote engine, the guard in
+this process and HTTP with the timeout as the socket deadline. Updates run in workers too. No Flask here.
 """
 
 from __future__ import annotations
 
+import os
 import threading
-from collections.abc import Collection, Sequence
+from collections.abc import Sequence
 
 import pyoxigraph as ox
 
@@ -22,16 +25,17 @@ from kg.store import (
     engine_errors,
     open_store,
     run_local_query,
+    run_local_update,
 )
 from server import fastpath, guard
 from server.config import Settings
-from server.executor import QueryPool, QueryRequest, Snapshot
+from server.executor import QueryPool, QueryRequest, UpdateRequest
+from server.lexer import check_limits, decode_escapes
 from server.results import Answer, negotiate, render, serialize_native
+from server.snapshots import Reader, Snapshots
 
-#: Query texts whose guard verdicts are kept (the map is emptied when full).
-CHECKED_QUERIES = 1024
-#: Longest query text whose verdict is kept (bodies may reach 1 MiB: the map must stay small).
-CHECKED_TEXT = 16_384
+#: ``OPENNESS_FASTPATH=off`` sends single-pattern queries to the workers too (for A/B runs of the bench).
+FASTPATH_ENV = "OPENNESS_FASTPATH"
 
 
 class Engine:
@@ -45,19 +49,18 @@ class Engine:
         self.generation = 0
         self._graphs: list[str] | None = None
         self._cache: dict[str, object] = {}
-        #: guard.check's verdicts on recent query texts (a repeated query is not lexed again), until a write:
-        #: the references and whether the default graph is the union of all graphs
-        self._checked: dict[tuple[str, tuple[str, ...], str | None], tuple[list[tuple[str, str]], bool]] = {}
         self.pool: QueryPool | None = None
         #: protocol queries started (admission tests prove a refused query never gets here)
         self.queries_started = 0
-        self._snapshot: Snapshot | None = None
-        self._reader: fastpath.Reader | None = None
+        self.snapshots: Snapshots | None = None
+        self._reader = Reader()
+        self.fastpath = os.environ.get(FASTPATH_ENV, "on").lower() != "off"
         #: queries answered in the request thread (server.fastpath)
         self.small_queries = 0
         if settings.use_workers and isinstance(self.backend, LocalBackend):
-            path = self._snapshot_path()
-            self.pool = QueryPool(path, size=settings.workers, timeout=settings.query_timeout)
+            self.snapshots = Snapshots(self.backend)
+            self.pool = QueryPool(self.snapshots.take(), size=settings.workers, timeout=settings.query_timeout,
+                                  memory_limit=settings.memory_limit, allowed_hosts=settings.allowed_hosts)
 
     @property
     def spec(self) -> StoreSpec:
@@ -68,54 +71,37 @@ class Engine:
         """Writes need a configured token."""
         return bool(self.settings.token)
 
-    def _snapshot_path(self) -> str:
-        """The directory the workers open: the store itself on disk, a snapshot of a memory store."""
-        assert isinstance(self.backend, LocalBackend)
-        if self.backend.spec.kind == "path":
-            self.backend.store.flush()
-            return str(self.backend.spec.path)
-        if self._snapshot is None:
-            self._snapshot = Snapshot()
-        return str(self._snapshot.write(self.backend.quads()))
-
     def graph_names(self) -> list[str]:
         """Named graphs of the store, cached until the next write."""
         if self._graphs is None:
             self._graphs = self.backend.graph_names()
         return self._graphs
 
-    def check(self, sparql: str, dataset_iris: Collection[str] = (), base: str | None = None) -> list[tuple[str, str]]:
-        """Refuse remote SERVICE/LOAD/FROM (raises guard.ForbiddenQueryError); returns the references."""
-        return guard.check(
-            sparql,
-            allowed_hosts=self.settings.allowed_hosts,
-            local_graphs=self.graph_names,
-            dataset_iris=dataset_iris,
-            base=base,
-        )
+    def _check(self, sparql: str, kind: str, dataset: Sequence[str], base: str | None) -> guard.Verdict:
+        return guard.check(sparql, kind=kind, allowed_hosts=self.settings.allowed_hosts,
+                           local_graphs=self.graph_names, dataset_iris=dataset, base=base)
 
     def query(self, request: QueryRequest) -> Answer:
-        """Answer a protocol query: guard, run within the timeout, serialise up to the row cap."""
+        """Answer a protocol query: limits, guard, run within the timeout, serialise up to the row cap."""
         self.queries_started += 1
-        key = (request.sparql, (*request.default_graphs, *request.named_graphs), request.base_iri)
-        verdict = self._checked.get(key)
-        if verdict is None:
-            references = self.check(*key)  # a refused query raises, and is checked again next time
-            named = bool(request.default_graphs or request.named_graphs)
-            verdict = (references, not named and not guard.has_dataset_clause(references))
-            if len(request.sparql) <= CHECKED_TEXT:
-                if len(self._checked) >= CHECKED_QUERIES:
-                    self._checked.clear()
-                self._checked[key] = verdict
-        if request.union is None:
-            request = request.with_union(verdict[1])
+        check_limits(request.sparql)
+        decoded = decode_escapes(request.sparql)
+        if decoded != request.sparql:
+            request = QueryRequest(decoded, *(getattr(request, f) for f in ("default_graphs", "named_graphs",
+                                   "accept", "format", "row_limit", "base_iri")))
         if self.pool is not None:
-            answer = self._small(request)
-            return answer if answer is not None else self.pool.run(request)
+            answer = self._small(request) if self.fastpath else None
+            if answer is None:
+                answer = self.pool.run(request)
+                self._prune()
+            return answer
+        dataset = (*request.default_graphs, *request.named_graphs)
+        verdict = self._check(request.sparql, "query", dataset, request.base_iri)
         if isinstance(self.backend, LocalBackend):
             with engine_errors():  # results are lazy: rendering them raises the engine's errors too
                 result = run_local_query(self.backend.store, request.sparql, request.default_graphs,
-                                         request.named_graphs, base_iri=request.base_iri, union=request.union)
+                                         request.named_graphs, base_iri=request.base_iri,
+                                         union=not dataset and not verdict.has_dataset)
                 return render(result, request.accept, request.format, request.row_limit)
         try:
             result = self.backend.query(
@@ -141,34 +127,62 @@ class Engine:
         shape = fastpath.single_pattern(request.sparql)
         if shape is None:
             return None
-        store = self._view(self.pool)
-        if store is None:
-            return None
+        dataset = (*request.default_graphs, *request.named_graphs)
+        if dataset:  # a short text that names nothing itself: only the protocol's graphs to check
+            self._check(request.sparql, "query", dataset, request.base_iri)
+        try:
+            with self._reader.view(self.pool.path) as store:
+                return self._answer_small(store, request, shape)
+        except OSError:
+            return None  # the snapshot cannot be opened here: the workers will say why
+
+    def _answer_small(self, store: ox.Store, request: QueryRequest, shape: fastpath.Shape) -> Answer:
         self.small_queries += 1
         cap = request.row_limit
+        union = not (request.default_graphs or request.named_graphs)
         with engine_errors():
-            result = self._run(store, request, shape.capped(cap + 1))
+            result = self._run(store, request, shape.capped(cap + 1), union)
             media = negotiate(request.accept, request.format, "solutions")  # after the engine's syntax errors
             body, rows = serialize_native(result, media, shape.bound)  # type: ignore[arg-type]
             truncated = rows > cap
             if truncated:
-                again = self._run(store, request, shape.capped(cap))
+                again = self._run(store, request, shape.capped(cap), union)
                 body, rows = serialize_native(again, media, shape.bound)  # type: ignore[arg-type]
         return Answer(media, body, truncated=truncated, rows=rows)
 
-    def _view(self, pool: QueryPool) -> ox.Store | None:
-        """This process's read-only view of the workers' snapshot (None if it cannot be opened here)."""
-        if self._reader is None:
-            self._reader = fastpath.Reader(lambda: pool.path)
-        try:
-            return self._reader.store(pool.generation)
-        except OSError:
-            return None  # the workers will say why
-
     @staticmethod
-    def _run(store: ox.Store, request: QueryRequest, sparql: str) -> QueryResult:
+    def _run(store: ox.Store, request: QueryRequest, sparql: str, union: bool) -> QueryResult:
         return run_local_query(store, sparql, request.default_graphs, request.named_graphs,
-                               base_iri=request.base_iri, union=request.union)
+                               base_iri=request.base_iri, union=union)
+
+    def update_change(self, sparql: str, base: str | None, using: Sequence[str] = (),
+                      using_named: Sequence[str] = ()):  # type: ignore[no-untyped-def]
+        """The change a SPARQL Update makes, as a function of a store copy (for server.writes.apply_change):
+        limits and guard first; on a local store the update itself runs in a worker under the timeout and
+        the memory ceiling, and the copy receives the statements it removed and added."""
+        from server.update_dataset import with_using
+
+        check_limits(sparql)
+        checked = decode_escapes(sparql)
+        text = with_using(checked, using, using_named)
+        dataset = (*using, *using_named)
+        if self.pool is None:
+            self._check(checked, "update", dataset, base)
+
+            def run_here(store: ox.Store) -> None:
+                run_local_update(store, text, base)
+
+            return run_here
+        request = UpdateRequest(checked, text, base, tuple(dataset))
+
+        def run_in_worker(store: ox.Store) -> None:
+            assert self.pool is not None
+            removed, added = self.pool.run_update(request)
+            for quad in ox.parse(removed, format=ox.RdfFormat.N_QUADS):
+                store.remove(quad)
+            store.extend(ox.parse(added, format=ox.RdfFormat.N_QUADS))
+
+        return run_in_worker
 
     def internal_query(self, sparql: str) -> QueryResult:
         """A query the server itself wrote (pages, counts): trusted, bounded, run directly."""
@@ -192,27 +206,29 @@ class Engine:
         return self._cache[key]
 
     def after_write(self) -> None:
-        """Forget caches and let the workers see the new data."""
+        """Forget caches and let the readers see the new data (a new snapshot; old ones go when unused)."""
         self.generation += 1
         self._graphs = None
         self._cache.clear()
-        self._checked.clear()  # a FROM that named no graph of the store may name one now, or the reverse
-        if self.pool is not None:
-            self.pool.refresh(self._snapshot_path())
-        if self._reader is not None:
+        if self.pool is not None and self.snapshots is not None:
+            self.pool.refresh(self.snapshots.take())
             self._reader.forget()
+            self._prune()
+
+    def _prune(self) -> None:
+        if self.pool is not None and self.snapshots is not None:
+            self.snapshots.prune(self.pool.paths_in_use() | self._reader.in_use())
 
     @property
     def write_lock(self) -> threading.Lock:
         return self._write_lock
 
     def close(self) -> None:
-        if self._reader is not None:
-            self._reader.forget()
+        self._reader.forget()
         if self.pool is not None:
             self.pool.close()
-        if self._snapshot is not None:
-            self._snapshot.close()
+        if self.snapshots is not None:
+            self.snapshots.close()
         self.backend.close()
 
 

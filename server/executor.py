@@ -1,41 +1,49 @@
-"""Queries in worker processes, so a timeout really stops the work.
+"""Queries and updates in worker processes, so a timeout and a memory ceiling really stop the work.
 
 pyoxigraph runs a query in Rust without checking for interruption, so a thread cannot be stopped; a process
-can. Each worker opens a read-only snapshot of the store (an on-disk store directly; an in-memory store
-through a snapshot the pool writes to a temporary directory) and answers one query at a time over a pipe
-with the serialised result (requests and answers travel as plain tuples, which pickle fastest, in the
-length-prefixed messages of server.pipes). A query past its deadline gets its worker killed and replaced.
-After a write the pool is refreshed: workers reopen the store, so readers never see a half-done write.
-
-No Flask here.
+can. Each worker (``python -m server.executor SNAPSHOT``) first walls itself in (server.sandbox: no network,
+a memory ceiling), then opens a read-only snapshot of the store and answers one request at a time over a
+pipe: it checks the operation with the guard (server.guard: a slow or pathological parse costs a worker,
+not the server), runs it and sends back the serialised result (for an update, the quads it removed and
+added). A request past its deadline gets its worker killed and replaced (503); a worker that runs out of
+memory is replaced too (507). After a write the pool is refreshed: workers open the new snapshot, so
+readers never see a half-done write. No Flask here.
 """
 
 from __future__ import annotations
 
 import contextlib
-import math
+import json
 import os
 import queue
-import select
-import shutil
+import signal
 import subprocess
 import sys
-import tempfile
 import threading
 import time
+from collections import OrderedDict
 from dataclasses import dataclass, fields
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 from kg.errors import QueryError
-from server import pipes
 
 #: The directory holding the ``kg`` and ``server`` packages, so workers import the same code.
 _ROOT = str(Path(__file__).resolve().parents[1])
+#: Environment of a worker: its memory ceiling in bytes, and the hosts SERVICE/LOAD may name (JSON).
+MEMORY_ENV = "OPENNESS_WORKER_MEMORY"
+HOSTS_ENV = "OPENNESS_ALLOWED_HOSTS"
+#: Default memory ceiling of a worker.
+DEFAULT_MEMORY = 1 << 30
+#: Guard verdicts a worker keeps (by text, base and dataset).
+VERDICTS = 512
+#: Most statements one update may add or remove (its diff travels back to the server).
+MAX_UPDATE_CHANGES = 1_000_000
 
 
 @dataclass(frozen=True)
 class QueryRequest:
-    """What a worker needs to answer one request."""
+    """What a worker needs to answer one query."""
 
     sparql: str
     default_graphs: tuple[str, ...] = ()
@@ -45,20 +53,22 @@ class QueryRequest:
     row_limit: int = 10_000
     #: the base IRI relative IRIs resolve against (the endpoint's URL)
     base_iri: str | None = None
-    #: whether the default graph is the union of all graphs (no dataset named by protocol or FROM);
-    #: None: the worker looks at the query text
-    union: bool | None = None
-
-    def with_union(self, union: bool) -> QueryRequest:
-        """This request with ``union`` decided (dataclasses.replace costs several times more, per query)."""
-        copy = object.__new__(QueryRequest)
-        copy.__dict__.update(self.__dict__)
-        object.__setattr__(copy, "union", union)  # frozen: the one field set here, on the new copy
-        return copy
 
 
-#: QueryRequest's fields in order (what a worker's QueryRequest(*fields) takes back).
-_FIELDS = tuple(f.name for f in fields(QueryRequest))
+@dataclass(frozen=True)
+class UpdateRequest:
+    """What a worker needs to run one update: the text the client sent (checked) and the text to run (the
+    same, or with the protocol's USING clauses written in), both with escapes decoded."""
+
+    checked: str
+    sparql: str
+    base_iri: str | None = None
+    #: the protocol's using-graph-uri / using-named-graph-uri
+    dataset: tuple[str, ...] = ()
+
+
+#: Each request's fields in order (what a worker's Request(*fields) takes back).
+_FIELDS = {"query": tuple(f.name for f in fields(QueryRequest)), "update": tuple(f.name for f in fields(UpdateRequest))}
 
 
 class PoolBusyError(QueryError):
@@ -69,113 +79,206 @@ class WorkerMemoryError(QueryError):
     """A worker reached its memory ceiling and was replaced (HTTP 507)."""
 
 
-def _worker_main(path: str) -> None:
-    """Loop of a worker process: open the snapshot, answer requests on stdin/stdout until stdin closes."""
-    import pyoxigraph as ox
+class WorkerDiedError(QueryError):
+    """A worker died while answering, for a reason other than memory (HTTP 500)."""
 
-    requests, results = os.dup(0), os.dup(1)
-    # nothing else may write to the result pipe
-    devnull = os.open(os.devnull, os.O_RDWR)
+    status = 500
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Inside a worker
+
+
+class _WorkerState:
+    """A worker's store, guard settings and the verdicts it already reached."""
+
+    def __init__(self, path: str):
+        import pyoxigraph as ox
+
+        self.store = ox.Store.read_only(path)
+        self.allowed_hosts = tuple(json.loads(os.environ.get(HOSTS_ENV) or "[]"))
+        self._graphs: frozenset[str] | None = None
+        self._verdicts: OrderedDict[tuple, object] = OrderedDict()
+
+    def graphs(self) -> frozenset[str]:
+        if self._graphs is None:
+            self._graphs = frozenset(g.value for g in self.store.named_graphs() if hasattr(g, "value"))
+        return self._graphs
+
+    def check(self, sparql: str, kind: str, base: str | None, dataset: tuple[str, ...]):  # type: ignore[no-untyped-def]
+        from server import guard
+
+        key = (kind, sparql, base, dataset)
+        verdict = self._verdicts.get(key)
+        if verdict is None:
+            verdict = guard.check(sparql, kind=kind, allowed_hosts=self.allowed_hosts, local_graphs=self.graphs,
+                                  dataset_iris=dataset, base=base)
+            self._verdicts[key] = verdict
+            if len(self._verdicts) > VERDICTS:
+                self._verdicts.popitem(last=False)
+        return verdict
+
+    def query(self, request: QueryRequest) -> tuple:
+        from kg.store import engine_errors, run_local_query
+        from server.results import render
+
+        verdict = self.check(request.sparql, "query", request.base_iri,
+                             (*request.default_graphs, *request.named_graphs))
+        union = not (request.default_graphs or request.named_graphs) and not verdict.has_dataset
+        with engine_errors():  # results are lazy: rendering them raises the engine's errors too
+            result = run_local_query(self.store, request.sparql, request.default_graphs, request.named_graphs,
+                                     base_iri=request.base_iri, union=union)
+            answer = render(result, request.accept, request.format, request.row_limit)
+        return answer.media_type, answer.body, answer.truncated, answer.rows
+
+    def update(self, request: UpdateRequest) -> tuple[bytes, bytes]:
+        """The N-Quads of the statements the update removes and adds (nothing is written here)."""
+        import pyoxigraph as ox
+
+        from kg.store import run_local_update
+
+        self.check(request.checked, "update", request.base_iri, request.dataset)
+        before = set(self.store)
+        copy = ox.Store()
+        copy.bulk_extend(before)
+        run_local_update(copy, request.sparql, request.base_iri)
+        after = set(copy)
+        removed, added = before - after, after - before
+        if len(removed) + len(added) > MAX_UPDATE_CHANGES:
+            raise QueryError(f"the update changes more than {MAX_UPDATE_CHANGES} statements; split it")
+        return (ox.serialize(removed, format=ox.RdfFormat.N_QUADS) or b"",
+                ox.serialize(added, format=ox.RdfFormat.N_QUADS) or b"")
+
+
+def _worker_main(path: str) -> None:
+    """Loop of a worker process: wall itself in, open the snapshot, answer requests until stdin closes."""
+    from server.sandbox import enter_network_sandbox, limit_memory
+
+    sandbox = enter_network_sandbox()  # first: nothing below may reach the network
+    requests, results = Connection(os.dup(0), writable=False), Connection(os.dup(1), readable=False)
+    devnull = os.open(os.devnull, os.O_RDWR)  # nothing else may write to the result pipe
     os.dup2(devnull, 0)
     os.dup2(2, 1)
+    sys.setrecursionlimit(4000)  # the guard's parser recurses per nesting level (capped by server.lexer)
 
     from kg.errors import QueryError as _QueryError
-    from kg.store import engine_errors, run_local_query
-    from server.results import render
-
-    store = ox.Store.read_only(path)
     from server.audit import install_from_env
 
+    state = _WorkerState(path)
+    import rdflib.plugins.sparql.parser  # noqa: F401 - loaded before the ceiling and before the first request
+
+    limit_memory(int(os.environ.get(MEMORY_ENV) or DEFAULT_MEMORY))
     install_from_env([path])  # tests (and wary operators) log any socket or file access from here on
-    reply: tuple = ("ready", None)
+    reply: tuple = ("ready", sandbox)
     while True:
         try:
-            pipes.send(results, reply)
-            request = QueryRequest(*pipes.recv(requests))
+            results.send(reply)
+            kind, payload = requests.recv()
         except (EOFError, OSError):  # the server closed the pipes (or is gone): stop quietly
             return
         try:
-            started = time.perf_counter()
-            with engine_errors():  # results are lazy: rendering them raises the engine's errors too
-                result = run_local_query(store, request.sparql, request.default_graphs, request.named_graphs,
-                                         base_iri=request.base_iri, union=request.union)
-                answer = render(result, request.accept, request.format, request.row_limit)
-            seconds = time.perf_counter() - started
-            reply = ("ok", (answer.media_type, answer.body, answer.truncated, answer.rows, seconds))
+            if kind == "query":
+                reply = ("ok", state.query(QueryRequest(*payload)))
+            else:
+                reply = ("ok", state.update(UpdateRequest(*payload)))
+        except MemoryError:
+            with contextlib.suppress(OSError):
+                results.send(("error", ("WorkerMemoryError", "")))
+            os._exit(3)  # a worker that ran out of memory is not trusted with the next request
         except _QueryError as exc:
             reply = ("error", (type(exc).__name__, str(exc)))
         except Exception as exc:  # noqa: BLE001 - a worker answers every request; a dead one costs a restart
             reply = ("error", ("QueryError", f"query failed: {type(exc).__name__}"))
 
 
-class _Worker:
-    """One worker process (``python -m server.executor PATH``) and the two ends of its pipes."""
+# ---------------------------------------------------------------------------------------------------------
+# The server's side
 
-    def __init__(self, path: str, generation: int):
+
+class _Worker:
+    """One worker process and the two ends of its pipes."""
+
+    def __init__(self, path: str, generation: int, env: dict[str, str]):
         self.generation = generation
-        env = dict(os.environ)
-        env["PYTHONPATH"] = os.pathsep.join(p for p in (_ROOT, env.get("PYTHONPATH")) if p)
+        self.path = path
         self.process = subprocess.Popen(
             [sys.executable, "-m", "server.executor", path],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, close_fds=True,
         )
         assert self.process.stdin is not None and self.process.stdout is not None
         # own duplicates of the pipe ends, so this object alone decides when they close
-        self._requests: int | None = os.dup(self.process.stdin.fileno())
-        self._results: int | None = os.dup(self.process.stdout.fileno())
+        self._requests: Connection | None = Connection(os.dup(self.process.stdin.fileno()), readable=False)
+        self._results: Connection | None = Connection(os.dup(self.process.stdout.fileno()), writable=False)
         self.process.stdin.close()
         self.process.stdout.close()
         self.ready = False
-        # one poll object per worker: multiprocessing's wait() builds a selector on every call
-        self._poller = select.poll()
-        self._poller.register(self._results, select.POLLIN | select.POLLERR | select.POLLHUP)
+        self.sandbox: str | None = None
 
-    def send(self, request: QueryRequest) -> None:
+    def send(self, kind: str, request: QueryRequest | UpdateRequest) -> None:
         if self._requests is None:
             raise OSError("the worker was stopped")
-        # a plain tuple pickles several times faster than the dataclass (and astuple deep-copies)
-        pipes.send(self._requests, tuple(getattr(request, name) for name in _FIELDS))
+        self._requests.send((kind, tuple(getattr(request, name) for name in _FIELDS[kind])))
 
     def poll(self, timeout: float) -> bool:
         """Whether an answer (or the end of the pipe) is there within ``timeout`` seconds."""
-        return bool(self._poller.poll(max(0, math.ceil(timeout * 1000))))
+        return self._results is not None and self._results.poll(max(0.0, timeout))
 
     def recv(self):  # type: ignore[no-untyped-def]
         if self._results is None:
             raise EOFError("the worker was stopped")
-        return pipes.recv(self._results)
+        return self._results.recv()
 
     def wait_ready(self, timeout: float) -> bool:
         if not self.ready and self.poll(timeout):
-            status, _ = self.recv()
+            status, info = self.recv()
             self.ready = status == "ready"
+            self.sandbox = info if self.ready else None
         return self.ready
+
+    def died_of_memory(self) -> bool:
+        """Whether the (dead) worker ran out of memory: an abort (Rust's allocation failure), a MemoryError
+        exit, or the kernel's out-of-memory kill."""
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.process.wait(2)
+        return self.process.returncode in (-signal.SIGABRT, 3, -signal.SIGKILL, -signal.SIGSEGV)
 
     def kill(self) -> None:
         if self.process.poll() is None:
             self.process.kill()
         self.process.wait(5)
-        for fd in (self._requests, self._results):
-            if fd is not None:
-                os.close(fd)
+        for conn in (self._requests, self._results):
+            if conn is not None:
+                conn.close()
         self._requests = self._results = None
 
 
 class QueryPool:
     """A fixed number of worker processes over a store snapshot at ``path``."""
 
-    def __init__(self, path: str | Path, size: int | None = None, timeout: float = 30.0):
+    def __init__(self, path: str | Path, size: int | None = None, timeout: float = 30.0,
+                 memory_limit: int | None = DEFAULT_MEMORY, allowed_hosts: tuple[str, ...] = ()):
         self.size = max(1, size or os.cpu_count() or 1)
         self.timeout = timeout
+        self.memory_limit = memory_limit
+        self._env = dict(os.environ)
+        self._env["PYTHONPATH"] = os.pathsep.join(p for p in (_ROOT, self._env.get("PYTHONPATH")) if p)
+        self._env[MEMORY_ENV] = str(memory_limit or 0)
+        self._env[HOSTS_ENV] = json.dumps(list(allowed_hosts))
         self._path = str(path)
         self._generation = 0
         self._lock = threading.Lock()
         self._idle: queue.LifoQueue[_Worker] = queue.LifoQueue()
+        self._live: set[_Worker] = set()
         self._closed = False
         self.kills = 0
         self._starting = 0  # replacements started but not yet idle
         for _ in range(self.size):
-            self._idle.put(_Worker(self._path, self._generation))
+            self._idle.put(self._start())
+
+    def _start(self) -> _Worker:
+        worker = _Worker(self._path, self._generation, self._env)
+        self._live.add(worker)
+        return worker
 
     @property
     def path(self) -> str:
@@ -187,73 +290,109 @@ class QueryPool:
         """Incremented by every refresh (each write)."""
         return self._generation
 
-    def run(self, request: QueryRequest, timeout: float | None = None):
-        """Answer ``request`` in a worker; on timeout the worker is killed and QueryTimeoutError raised."""
+    def paths_in_use(self) -> set[str]:
+        """Snapshot directories some live worker still reads."""
+        with self._lock:
+            return {w.path for w in self._live} | {self._path}
+
+    def sandbox(self) -> str | None:
+        """What the last ready worker said about its network sandbox."""
+        return next((w.sandbox for w in list(self._live) if w.sandbox), None)
+
+    def run(self, request: QueryRequest, timeout: float | None = None):  # type: ignore[no-untyped-def]
+        """Answer a query in a worker; on timeout the worker is killed and QueryTimeoutError raised."""
+        from server.results import Answer
+
+        media_type, body, truncated, rows = self._call("query", request, timeout)
+        return Answer(media_type, body, truncated=truncated, rows=rows)
+
+    def run_update(self, request: UpdateRequest, timeout: float | None = None) -> tuple[bytes, bytes]:
+        """The N-Quads an update removes and adds, computed in a worker under the timeout."""
+        return self._call("update", request, timeout)
+
+    def _take(self, limit: float) -> _Worker:
+        try:
+            return self._idle.get(timeout=limit)
+        except queue.Empty:
+            pass
+        if self._starting:  # a replacement is on its way: its start-up is not the request's
+            with contextlib.suppress(queue.Empty):
+                return self._idle.get(timeout=60)
+        raise PoolBusyError(f"all {self.size} query workers are busy; try again later")
+
+    def _call(self, kind: str, request: QueryRequest | UpdateRequest, timeout: float | None):  # type: ignore[no-untyped-def]
         from kg.store import QueryTimeoutError
 
         limit = self.timeout if timeout is None else timeout
-        deadline = time.monotonic() + limit
+        what = "query" if kind == "query" else "update"
+        worker: _Worker | None = self._take(limit)
         try:
-            worker = self._idle.get(timeout=limit)
-        except queue.Empty:
-            worker = None
-        if worker is None and self._starting:  # a replacement is on its way: its start-up is not the query's
-            try:
-                worker = self._idle.get(timeout=60)
-            except queue.Empty:
-                worker = None
-        if worker is None:
-            raise PoolBusyError(f"all {self.size} query workers are busy; try again later") from None
-        try:
+            assert worker is not None
             if not worker.wait_ready(60):
                 self._replace(worker)
                 worker = None
                 raise QueryError("a query worker failed to start")
-            deadline = time.monotonic() + limit  # a worker's start-up does not count against the query
-            worker.send(request)
+            deadline = time.monotonic() + limit  # a worker's start-up does not count against the request
+            worker.send(kind, request)
             if not worker.poll(max(0.0, deadline - time.monotonic())):
                 self._replace(worker)
                 worker = None
-                raise QueryTimeoutError(f"the query ran longer than {limit:g} s and was stopped")
+                raise QueryTimeoutError(f"the {what} ran longer than {limit:g} s and was stopped"
+                                        + ("; nothing was changed" if kind == "update" else ""))
             status, payload = worker.recv()
-        except (EOFError, OSError, BrokenPipeError):
-            if worker is not None:
-                self._replace(worker)
-                worker = None
-            raise QueryError("the query worker died while answering (out of memory?)") from None
+        except (EOFError, OSError):
+            dead, worker = worker, None
+            memory = dead is not None and dead.died_of_memory()
+            if dead is not None:
+                self._replace(dead)
+            raise self._death(what, memory) from None
         finally:
             if worker is not None:
                 self._release(worker)
         if status == "ok":
-            from server.results import Answer
-
-            media_type, body, truncated, rows, seconds = payload
-            return Answer(media_type, body, truncated=truncated, rows=rows, seconds=seconds)
+            return payload
         name, message = payload
+        if name == "WorkerMemoryError":
+            raise self._death(what, True)
         if name == "NotAcceptableError":
             from server.results import NotAcceptableError
 
             raise NotAcceptableError(message)
+        if name in ("ForbiddenQueryError", "QueryLimitError"):
+            from server.guard import ForbiddenQueryError
+
+            raise ForbiddenQueryError(message)
         raise QueryError(message)
+
+    def _death(self, what: str, memory: bool) -> QueryError:
+        if memory:
+            limit = f"{self.memory_limit / (1 << 20):.0f} MiB" if self.memory_limit else "the machine's memory"
+            return WorkerMemoryError(f"the {what} needed more memory than the {limit} one {what} may use and "
+                                     "was stopped; simplify it (a LIMIT, fewer unbound patterns)")
+        return WorkerDiedError(f"the worker running the {what} died; the server log may say why")
 
     def _release(self, worker: _Worker) -> None:
         with self._lock:
             if worker.generation != self._generation or self._closed:
-                worker.kill()
+                self._stop(worker)
                 if self._closed:
                     return
-                worker = _Worker(self._path, self._generation)
+                worker = self._start()
             self._idle.put(worker)
+
+    def _stop(self, worker: _Worker) -> None:
+        worker.kill()
+        self._live.discard(worker)
 
     def _replace(self, worker: _Worker) -> None:
         """Kill ``worker``; its replacement joins the idle workers once started, so until then the next
-        query goes to a worker that is ready rather than waiting for a start-up (about a second)."""
+        request goes to a worker that is ready rather than waiting for a start-up (about a second)."""
         self.kills += 1
-        worker.kill()
         with self._lock:
+            self._stop(worker)
             if self._closed:
                 return
-            fresh = _Worker(self._path, self._generation)
+            fresh = self._start()
             self._starting += 1
         threading.Thread(target=self._admit_when_ready, args=(fresh,), daemon=True).start()
 
@@ -263,12 +402,12 @@ class QueryPool:
         with self._lock:
             self._starting -= 1
             if self._closed:
-                worker.kill()
+                self._stop(worker)
                 return
         self._release(worker)
 
     def refresh(self, path: str | Path | None = None) -> None:
-        """Make every worker reopen the store (at ``path`` if given): idle ones now, busy ones when done."""
+        """Make every worker open the snapshot at ``path`` (if given): idle ones now, busy ones when done."""
         with self._lock:
             self._generation += 1
             if path is not None:
@@ -280,8 +419,8 @@ class QueryPool:
                 except queue.Empty:
                     break
             for worker in stale:
-                worker.kill()
-                self._idle.put(_Worker(self._path, self._generation))
+                self._stop(worker)
+                self._idle.put(self._start())
 
     def close(self) -> None:
         """Stop every idle worker; busy ones stop when they finish."""
@@ -289,38 +428,9 @@ class QueryPool:
             self._closed = True
             while True:
                 try:
-                    self._idle.get_nowait().kill()
+                    self._stop(self._idle.get_nowait())
                 except queue.Empty:
                     break
-
-
-class Snapshot:
-    """On-disk copies of an in-memory store for the workers; old copies are removed once replaced."""
-
-    def __init__(self) -> None:
-        self._root = Path(tempfile.mkdtemp(prefix="openness-snapshot-"))
-        self._count = 0
-        self.current: Path | None = None
-        self._previous: Path | None = None
-
-    def write(self, quads: list) -> Path:
-        """Write ``quads`` to a new snapshot directory and return it."""
-        import pyoxigraph as ox
-
-        self._count += 1
-        path = self._root / f"g{self._count}"
-        store = ox.Store(str(path))
-        store.bulk_extend(quads)
-        store.flush()
-        del store
-        # busy workers of the previous generation may still read it: remove only the one before
-        if self._previous is not None:
-            shutil.rmtree(self._previous, ignore_errors=True)
-        self._previous, self.current = self.current, path
-        return path
-
-    def close(self) -> None:
-        shutil.rmtree(self._root, ignore_errors=True)
 
 
 if __name__ == "__main__":

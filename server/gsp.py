@@ -7,15 +7,19 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, request
-from werkzeug.exceptions import BadRequest, NotFound, RequestEntityTooLarge, UnsupportedMediaType
+from werkzeug.exceptions import BadRequest, Conflict, NotFound, RequestEntityTooLarge, UnsupportedMediaType
 
 from kg.errors import UnreadableInputError
 from kg.parsing import InputTooLargeError, parse_rdf
+from kg.vocab import INFERRED_GRAPH, ONTOLOGY_GRAPH
 from server.context import engine_of
 from server.results import negotiate, serialize_graph
 from server.sparql import require_token
 
 bp = Blueprint("gsp", __name__)
+
+#: Graphs the server derives from the records: Graph Store writes to them are refused with 409.
+DERIVED_GRAPHS = (str(ONTOLOGY_GRAPH), str(INFERRED_GRAPH))
 
 
 def _target() -> str:
@@ -46,6 +50,8 @@ def _exists(graph: str) -> bool:
 
 def _body_triples(graph: str) -> list[ox.Triple]:
     fmt = ox.RdfFormat.from_media_type(request.mimetype or "")
+    if request.mimetype == "application/json":  # plain JSON is no RDF (JSON-LD is application/ld+json)
+        fmt = None
     if fmt is None:
         raise UnsupportedMediaType(f"Content-Type {request.mimetype or '(none)'} is no RDF format this store reads")
     base = None if graph == "default" else graph
@@ -88,6 +94,9 @@ def write() -> Response:
 
     graph = _target()
     term = _term(graph)
+    if graph in DERIVED_GRAPHS:
+        raise Conflict(f"<{graph}> is derived from the records (rebuilt after every write); change the records "
+                       "instead")
     existed = _exists(graph)
     if request.method == "DELETE":
         if not existed:

@@ -70,6 +70,7 @@ def install_admission(app: Flask) -> Admission:
         wait=float(app.config["ADMISSION_WAIT"]),
         client_rate=float(app.config["CLIENT_RATE"] or 0),
         client_burst=int(app.config["CLIENT_BURST"]),
+        client_concurrent=int(app.config["CLIENT_CONCURRENT"] or 0),
     )
     app.extensions[ADMISSION] = admission
 
@@ -77,17 +78,19 @@ def install_admission(app: Flask) -> Admission:
     def _admit() -> Response | None:
         if request.blueprint not in ADMITTED_BLUEPRINTS or request.method == "OPTIONS":
             return None
-        refusal = admission.enter(request.remote_addr or "unknown")
+        client = request.remote_addr or "unknown"
+        refusal = admission.enter(client)
         if refusal is not None:
             response = error_response(429, refusal.reason)
             response.headers["Retry-After"] = str(refusal.retry_after)
             return response
-        g.openness_admitted = True
+        g.openness_admitted = client
         return None
 
     @app.teardown_request
     def _leave(exc: BaseException | None) -> None:
-        if g.pop("openness_admitted", False):
-            admission.leave()
+        client = g.pop("openness_admitted", None)
+        if client is not None:
+            admission.leave(client)
 
     return admission

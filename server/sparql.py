@@ -177,12 +177,10 @@ def run_update(text: str, pairs: list[tuple[str, str]]) -> Response:
     require_token()
     if not text.strip():
         raise BadRequest("the update is empty")
-    from server.update_dataset import with_using
-    from server.writes import apply_update
+    from server.writes import apply_change
 
-    using, using_named = _all(pairs, "using-graph-uri"), _all(pairs, "using-named-graph-uri")
     engine = engine_of(current_app)
-    base = base_iri()
-    engine.check(text, (*using, *using_named), base)  # before the rewrite: a USING it adds may name no graph
-    report = apply_update(engine, with_using(text, using, using_named), base)
+    change = engine.update_change(text, base_iri(), _all(pairs, "using-graph-uri"),
+                                  _all(pairs, "using-named-graph-uri"))
+    report = apply_change(engine, change)
     return Response(report.summary() + "\n", status=200, mimetype="text/plain")

@@ -13,7 +13,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from kg.errors import QueryError
-from server.guard import ForbiddenQueryError, Token, tokens, valid_iri
+from server.guard import ForbiddenQueryError, valid_iri
+from server.lexer import Token, tokens
 
 
 def with_using(update: str, using: Sequence[str], using_named: Sequence[str]) -> str:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from kg.errors import QueryError
-from kg.store import reason, run_local_update, sync
+from kg.store import reason, sync
 from kg.vocab import INFERRED_GRAPH, ONTOLOGY_GRAPH, RECORDS_GRAPH
 from server.engine import Engine
 
@@ -23,6 +23,30 @@ _ONTOLOGY = ox.NamedNode(str(ONTOLOGY_GRAPH))
 
 class WriteRejectedError(QueryError):
     """The write would leave records that violate the shapes (HTTP 400; nothing was changed)."""
+
+
+class DerivedGraphError(QueryError):
+    """The write changes the ontology or the inferences, which are derived from the records (HTTP 409)."""
+
+    status = 409
+
+
+#: Graphs the server derives from the records (rebuilt after every write): a write must not change them.
+DERIVED = (_ONTOLOGY, _INFERRED)
+
+
+def _derived(store: ox.Store) -> dict[ox.NamedNode, set[ox.Quad]]:
+    return {g: set(store.quads_for_pattern(None, None, None, g)) for g in DERIVED}
+
+
+def refuse_derived_changes(before: dict[ox.NamedNode, set[ox.Quad]], store: ox.Store) -> None:
+    """Raise DerivedGraphError when ``store``'s ontology or inferred graph differs from ``before``."""
+    after = _derived(store)
+    changed = [g.value for g in DERIVED if after[g] != before[g]]
+    if changed:
+        raise DerivedGraphError(
+            f"rejected, nothing changed: <{changed[0]}> is derived from the records (rebuilt after every "
+            "write); change the records instead")
 
 
 @dataclass
@@ -74,7 +98,9 @@ def apply_change(engine: Engine, change: Callable[[ox.Store], None]) -> WriteRep
         before = engine.backend.quads()
         copy = ox.Store()
         copy.extend(before)
+        derived = _derived(copy)
         change(copy)
+        refuse_derived_changes(derived, copy)
         if engine.spec.kind == "remote":
             _default_into_records(copy)
         warnings = validate_store(copy)
@@ -85,12 +111,3 @@ def apply_change(engine: Engine, change: Callable[[ox.Store], None]) -> WriteRep
         done = sync(engine.backend, before, list(copy))
         engine.after_write()
     return WriteReport(added=done.added, removed=done.removed, graphs=done.graphs, warnings=warnings)
-
-
-def apply_update(engine: Engine, sparql: str, base_iri: str | None = None) -> WriteReport:
-    """A SPARQL Update, checked as a whole; relative IRIs resolve against ``base_iri``."""
-
-    def change(store: ox.Store) -> None:
-        run_local_update(store, sparql, base_iri)
-
-    return apply_change(engine, change)

@@ -38,7 +38,7 @@ def test_semaphore_refuses_past_its_slots():
     assert admission.enter("x") is None and admission.enter("y") is None
     refusal = admission.enter("z")
     assert refusal is not None and refusal.retry_after == 1
-    admission.leave()
+    admission.leave("x")
     assert admission.enter("z") is None
     assert (admission.admitted, admission.refused) == (3, 1)
 

@@ -55,7 +55,7 @@ def test_small_queries_answer_as_workers_do(app, client):
     before = engine.small_queries
     fast = client.get("/sparql", query_string={"query": lookup}, headers={"Accept": "text/csv"})
     assert engine.small_queries == before + 1
-    request = QueryRequest(lookup, accept="text/csv", union=True)
+    request = QueryRequest(lookup, accept="text/csv")
     assert engine.pool is not None
     assert fast.data == engine.pool.run(request).body  # the worker's answer, byte for byte
     assert len(rows(client.get("/sparql", query_string={"query": lookup}))) > 10

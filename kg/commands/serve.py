@@ -27,6 +27,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--timeout", type=float, default=30.0, help="seconds a query may run (default 30)")
     parser.add_argument("--row-limit", type=int, default=10_000, help="rows per result before truncation")
     parser.add_argument("--workers", type=int, default=None, help="query worker processes (default: CPUs)")
+    parser.add_argument("--memory-limit", type=int, default=1024, metavar="MIB",
+                        help="MiB of memory one query or update may use before it is stopped with 507 "
+                             "(default 1024; 0: no ceiling)")
     parser.add_argument("--threads", type=int, default=8, help="HTTP threads (default 8)")
     parser.add_argument("--allow-host", action="append", default=[], metavar="HOST",
                         help="a host SERVICE/LOAD/FROM may name (repeatable; '*.example.org' works)")
@@ -36,6 +39,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="SPARQL operations in flight before 429 (default 6; keep it below --threads)")
     parser.add_argument("--admission-wait", type=float, default=0.5,
                         help="seconds a request may wait for a free slot before 429 (default 0.5)")
+    parser.add_argument("--client-concurrent", type=int, default=2,
+                        help="SPARQL operations one client address may have in flight before 429 (default 2; "
+                             "0 = no cap)")
+    parser.add_argument("--request-timeout", type=float, default=15.0, metavar="SECONDS",
+                        help="seconds a client may take to send one whole request (default 15)")
     parser.add_argument("--client-rate", type=float, default=20.0,
                         help="SPARQL requests per second per client address before 429 (default 20; 0 = off)")
     parser.add_argument("--client-burst", type=int, default=40,
@@ -68,6 +76,10 @@ def run(args: argparse.Namespace) -> int:
 
     if not 0 <= args.port <= 65535:
         raise ConfigurationError(f"--port {args.port}: expected 0-65535")
+    if args.client_concurrent < 0 or args.request_timeout <= 0:
+        raise ConfigurationError("--client-concurrent must not be negative, --request-timeout above 0")
+    if args.memory_limit < 0:
+        raise ConfigurationError(f"--memory-limit {args.memory_limit}: expected 0 or more MiB")
     if args.max_concurrent < 1 or args.client_burst < 1 or args.client_rate < 0 or args.admission_wait < 0:
         raise ConfigurationError("--max-concurrent and --client-burst must be at least 1, --client-rate and "
                                  "--admission-wait not negative")
@@ -81,15 +93,18 @@ def run(args: argparse.Namespace) -> int:
         "QUERY_TIMEOUT": args.timeout,
         "ROW_LIMIT": args.row_limit,
         "WORKERS": args.workers,
+        "MEMORY_LIMIT": args.memory_limit << 20,
         "ALLOWED_HOSTS": tuple(args.allow_host),
         "MAX_CONCURRENT": args.max_concurrent,
         "ADMISSION_WAIT": args.admission_wait,
         "CLIENT_RATE": args.client_rate,
+        "CLIENT_CONCURRENT": args.client_concurrent,
         "CLIENT_BURST": args.client_burst,
     })
     try:
         server = create_server(app, host=args.host, port=args.port, threads=args.threads,
-                               ident="openness", clear_untrusted_proxy_headers=True, **proxy)
+                               ident="openness", clear_untrusted_proxy_headers=True,
+                               request_timeout=args.request_timeout, **proxy)
     except OSError as exc:
         engine_of(app).close()
         raise ConfigurationError(f"cannot listen on {args.host}:{args.port}: {exc.strerror}") from None
