@@ -186,7 +186,8 @@ def attack_runaway(base: str, count: int) -> None:
 def attack_nesting(base: str, count: int) -> None:
     nested = "SELECT * WHERE " + "{ " * 3000 + "?s ?p ?o " + "} " * 3000
     started = time.monotonic()
-    codes = [query(base, nested)[0] for _ in range(count)]
+    codes = [request(f"{base}/sparql", data=nested.encode(), headers={
+        "Content-Type": "application/sparql-query"})[0] for _ in range(count)]
     print(f"nesting: {count} deeply nested 12 KB queries in {time.monotonic() - started:.1f} s, statuses "
           f"{sorted(set(codes))}; new client {new_client_wait(base)}")
 
@@ -253,7 +254,8 @@ def attack_writes(base: str) -> None:
     results = {
         "entity bomb (GSP POST)": request(f"{base}/store?graph=urn:g", data=bomb.encode(), headers={
             "Content-Type": "application/rdf+xml", "Authorization": f"Bearer {TOKEN}"})[0],
-        "runaway update": update(base, "INSERT { ?a <urn:q> ?f } WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }")[0],
+        "runaway update": update(base, "INSERT { ?a <urn:q> ?f } WHERE { GRAPH ?x { ?a ?b ?c } "
+                                 "GRAPH ?y { ?d ?e ?f } GRAPH ?z { ?g ?h ?i } }")[0],
         "DELETE of the ontology graph": request(
             f"{base}/store?graph={urllib.parse.quote('https://w3id.org/ai-openness/graph/ontology')}",
             data=b"", method="DELETE", headers={"Authorization": f"Bearer {TOKEN}"})[0],

@@ -10,7 +10,8 @@ statuses; latencies over all requests, p50/p90/p99/max. Exit 1 on any socket err
     python bench/load.py --url http://127.0.0.1:8080 # an already running server
     python bench/load.py --serve-arg=--client-rate=5   # see the per-client budget answer 429
 
-The server started here runs with ``--client-rate 0`` and ``--max-concurrent 8`` unless --serve-arg says
+The server started here runs with ``--client-rate 0``, ``--client-concurrent 0`` (every client here comes from
+127.0.0.1) and ``--max-concurrent 8`` unless --serve-arg says
 otherwise: every client comes from 127.0.0.1, so a per-client budget would ration the whole test.
 """
 
@@ -130,7 +131,7 @@ def run(url: str, clients: int, seconds: float) -> dict[str, object]:
 @contextmanager
 def serving(extra: list[str]) -> Iterator[str]:
     """``openness serve`` on a free loopback port for the duration of the block."""
-    args = ["--client-rate", "0", "--max-concurrent", "8"]
+    args = ["--client-rate", "0", "--client-concurrent", "0", "--max-concurrent", "8"]
     args = [*args, *extra]
     env = dict(os.environ, PYTHONPATH=str(REPO))
     process = subprocess.Popen([sys.executable, "-m", "kg", "serve", "--port", "0", *args],

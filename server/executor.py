@@ -257,7 +257,8 @@ class QueryPool:
 
     def __init__(self, path: str | Path, size: int | None = None, timeout: float = 30.0,
                  memory_limit: int | None = DEFAULT_MEMORY, allowed_hosts: tuple[str, ...] = ()):
-        self.size = max(1, size or os.cpu_count() or 1)
+        # one more than the CPUs: a client at its concurrency cap (2) never holds every worker on 2 CPUs
+        self.size = max(1, size or (os.cpu_count() or 1) + 1)
         self.timeout = timeout
         self.memory_limit = memory_limit
         self._env = dict(os.environ)

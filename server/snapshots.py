@@ -26,9 +26,10 @@ class Snapshots:
 
     def __init__(self, backend: LocalBackend):
         self.backend = backend
-        near = backend.spec.path.parent if backend.spec.kind == "path" and backend.spec.path else None
+        path = backend.spec.path if backend.spec.kind == "path" else None
         # beside an on-disk store, so a checkpoint can hard-link its files (same file system)
-        self._root = Path(tempfile.mkdtemp(prefix=".openness-snapshots-", dir=near))
+        self._root = Path(tempfile.mkdtemp(prefix=f"{path.name}.snapshots-", dir=path.parent) if path
+                          else tempfile.mkdtemp(prefix="openness-snapshot-"))
         self._count = 0
         self._lock = threading.Lock()
         self.current: Path | None = None

@@ -44,7 +44,7 @@ def test_semaphore_refuses_past_its_slots():
 
 
 def test_per_client_budget_gives_429_and_does_not_run_the_query(make_app):
-    app = make_app(CLIENT_RATE=0.5, CLIENT_BURST=2, TOKEN=None)
+    app = make_app(CLIENT_RATE=0.01, CLIENT_BURST=2, TOKEN=None)
     engine = engine_of(app)
     client = app.test_client()
     for _ in range(2):
@@ -95,7 +95,7 @@ def test_concurrency_budget_gives_429_and_refused_writes_change_nothing(make_app
 
 
 def test_admission_wait_absorbs_a_short_burst(make_app):
-    app = make_app(MAX_CONCURRENT=1, ADMISSION_WAIT=5.0, TOKEN=None)
+    app = make_app(MAX_CONCURRENT=1, ADMISSION_WAIT=5.0, TOKEN=None, CLIENT_CONCURRENT=0)
     results: list[int] = []
 
     def ask() -> None:

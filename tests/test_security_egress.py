@@ -333,11 +333,15 @@ def test_serve_under_strace_no_connect_no_canary_open(canary, secret_file, tmp_p
     assert canary.connections == 0
 
 
-def test_witnesses_see_a_real_fetch(make_app, canary, tmp_path):
-    """Control: allow-list the canary's host and pyoxigraph's SERVICE does reach it, so a count of 0 means
-    something; and the in-process audit hook does see a Python-level connect and a stray open."""
+def test_witnesses_see_a_real_fetch(make_app, canary, tmp_path, monkeypatch):
+    """Control: allow-list the canary's host and turn the workers' network sandbox off, and pyoxigraph's
+    SERVICE does reach it, so a count of 0 means something; and the in-process audit hook does see a
+    Python-level connect and a stray open."""
     import socket
 
+    from server.sandbox import ENV
+
+    monkeypatch.setenv(ENV, "off")
     app = make_app(STORE="memory", WORKERS=1, ALLOWED_HOSTS=("127.0.0.1",))
     response = app.test_client().get("/sparql", query_string={
         "query": f"SELECT * WHERE {{ SERVICE <{canary.url}/sparql> {{ ?s ?p ?o }} }}"})

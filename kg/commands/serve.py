@@ -26,7 +26,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
                              "(QUERY_URL[,UPDATE_URL])")
     parser.add_argument("--timeout", type=float, default=30.0, help="seconds a query may run (default 30)")
     parser.add_argument("--row-limit", type=int, default=10_000, help="rows per result before truncation")
-    parser.add_argument("--workers", type=int, default=None, help="query worker processes (default: CPUs)")
+    parser.add_argument("--workers", type=int, default=None, help="query worker processes (default: CPUs + 1)")
     parser.add_argument("--memory-limit", type=int, default=1024, metavar="MIB",
                         help="MiB of memory one query or update may use before it is stopped with 507 "
                              "(default 1024; 0: no ceiling)")
