@@ -29,8 +29,8 @@ from kg.vocab import (
 )
 from server.context import engine_of
 from server.describe import wants_html
-from server.pages import SLUG
 from server.results import negotiate, serialize_graph
+from server.slugs import SLUG
 
 bp = Blueprint("entities", __name__)
 

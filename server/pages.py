@@ -29,13 +29,13 @@ from server.context import engine_of
 from server.describe import wants_html
 from server.reasons import EXPLANATION, grouped
 from server.results import negotiate, serialize_graph
+from server.slugs import SLUG
 
 bp = Blueprint("pages", __name__)
 
 #: rdflib URIRefs do not hash like strings: plain-string keys for look-ups by IRI text.
 _AVAILABILITY = {str(k): v for k, v in AVAILABILITY_VALUES.items()}
 _SLUGS = {str(k): v for k, v in ARTIFACT_SLUGS.items()}
-SLUG = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 VENDOR = Path(__file__).parent / "static" / "vendor"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 P = {
