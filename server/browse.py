@@ -16,7 +16,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, current_app, render_template, request
 from werkzeug.exceptions import BadRequest
 
-from server.catalogue import CATEGORY_ORDER, MOF_ORDER, Catalogue, ModelRow, catalogue_of
+from server.catalogue import CATEGORY_ORDER, MOF_ORDER, TERMS, Catalogue, ModelRow, catalogue_of
 from server.context import engine_of
 
 bp = Blueprint("browse", __name__)
@@ -33,14 +33,15 @@ SORTS = {
     "available": lambda r: (r.available, r.name.casefold()),
 }
 CSV_COLUMNS = ("id", "name", "developer", "date", "category", "mof_class", "weights", "weights_license",
-               "available_artifacts", "iri")
+               "commercial_use", "user_cap", "available_artifacts", "iri")
 WEIGHTS_VALUES = ("public", "gated", "not-released", "unknown")
 #: The filters (URL parameter -> label), in the order the form shows them.
 FILTERS = {"q": "Search", "category": "Category", "org": "Developer", "family": "Family", "modality": "Modality",
            "year": "Year", "mof": "MOF class", "weights": "Weights", "licence": "Weights licence",
+           "terms": "Weights licence terms",
            "developer": "Developer (as the record writes it)"}
 #: Filters the form shows as menus (the rest are kept from the URL as hidden fields).
-MENUS = ("category", "org", "family", "modality", "year", "mof", "weights", "licence")
+MENUS = ("category", "org", "family", "modality", "year", "mof", "weights", "licence", "terms")
 
 
 @dataclass
@@ -59,6 +60,7 @@ class Filters:
         _check_choice(values, "category", CATEGORY_ORDER)
         _check_choice(values, "mof", (*MOF_ORDER, "none"))
         _check_choice(values, "weights", WEIGHTS_VALUES)
+        _check_choice(values, "terms", TERMS)
         if "year" in values and not (values["year"].isdigit() and len(values["year"]) == 4):
             raise BadRequest(f"parameter 'year' is {values['year']!r}; expected a four-digit year such as 2024")
         sort = args.get("sort", "name") or "name"
@@ -149,7 +151,7 @@ def menus(cat: Catalogue) -> dict[str, list[tuple[str, str]]]:
     years = sorted({r.year for r in cat.rows if r.year}, reverse=True)
     return {"category": same(CATEGORY_ORDER), "org": cat.entities("orgs"), "family": cat.entities("family"),
             "modality": cat.entities("modalities"), "year": same(years), "mof": same((*MOF_ORDER, "none")),
-            "weights": same(WEIGHTS_VALUES), "licence": same(cat.values("licence"))}
+            "weights": same(WEIGHTS_VALUES), "licence": same(cat.values("licence")), "terms": list(TERMS.items())}
 
 
 @bp.route("/models")

@@ -69,6 +69,38 @@ AVAILABLE_QUERY = PREFIXES + """SELECT ?m (COUNT(DISTINCT ?kind) AS ?n) WHERE {
 } GROUP BY ?m"""
 
 
+#: Licence-term filters of /models: tag -> what it means (read from the weights' licence terms).
+TERMS = {
+    "commercial-no-cap": "commercial use allowed without a user cap",
+    "commercial": "commercial use allowed (possibly on conditions)",
+    "derivatives": "derivatives allowed (possibly on conditions)",
+    "redistribution": "redistribution allowed (possibly on conditions)",
+    "no-use-restrictions": "no use restrictions (no acceptable-use policy)",
+    "no-territory-exclusions": "no excluded territories",
+}
+
+
+def term_tags(licence_iri: str | None) -> tuple[tuple[str, ...], str, int | None]:
+    """(TERMS tags, commercial_use, user_cap) of a weights licence; no tags for a licence the KG does not know."""
+    from kg.license_terms import licence_terms
+
+    if not licence_iri:
+        return (), "unknown", None
+    t = licence_terms(licence_iri)
+    if not t.known:
+        return (), "unknown", None
+    granted = ("allowed", "conditional")
+    tags = [
+        ("commercial-no-cap", t.commercial_use == "allowed" and t.user_cap is None),
+        ("commercial", t.commercial_use in granted),
+        ("derivatives", t.derivatives in granted),
+        ("redistribution", t.redistribution in granted),
+        ("no-use-restrictions", not t.use_restrictions),
+        ("no-territory-exclusions", not t.excluded_territories and not t.multimodal_territories),
+    ]
+    return tuple(tag for tag, holds in tags if holds), t.commercial_use, t.user_cap
+
+
 @dataclass
 class ModelRow:
     """What the browsing pages know about one model."""
@@ -90,6 +122,10 @@ class ModelRow:
     orgs: tuple[tuple[str, str], ...] = ()
     family: tuple[str, str] | None = None
     modalities: tuple[tuple[str, str], ...] = ()
+    #: what the weights' licence allows (kg.license_terms), as TERMS tags; None when unknown
+    terms: tuple[str, ...] = ()
+    commercial_use: str = "unknown"
+    user_cap: int | None = None
     search_text: str = field(default="", repr=False)
 
     @property
@@ -106,6 +142,7 @@ class ModelRow:
             "available_artifacts": self.available,
             "organisations": [slug for slug, _ in self.orgs], "family": self.family[0] if self.family else None,
             "modalities": [slug for slug, _ in self.modalities],
+            "commercial_use": self.commercial_use, "user_cap": self.user_cap, "licence_terms": list(self.terms),
         }
 
 
@@ -159,6 +196,8 @@ def build_rows(select: Select) -> list[ModelRow]:
         row = rows.get(r["m"].value)
         if row is not None:
             row.available = int(r["n"].value)
+    for row in rows.values():
+        row.terms, row.commercial_use, row.user_cap = term_tags(row.licence_iri)
     for attribute, query in (("orgs", ORGS_QUERY), ("family", FAMILY_QUERY), ("modalities", MODALITY_QUERY)):
         _add_entities(rows, select(query), attribute)
     for row in rows.values():
@@ -190,7 +229,7 @@ def facets(row: ModelRow) -> dict[str, tuple[str, ...]]:
         "category": (row.category,), "developer": (row.developer,), "year": (row.year,),
         "mof": (row.mof or "none",), "weights": (row.weights,), "licence": (row.licence,),
         "org": tuple(slug for slug, _ in row.orgs), "family": (row.family[0],) if row.family else (),
-        "modality": tuple(slug for slug, _ in row.modalities),
+        "modality": tuple(slug for slug, _ in row.modalities), "terms": row.terms,
     }
 
 

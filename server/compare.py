@@ -1,13 +1,13 @@
 """``/compare?models=a,b,c``: two to five models side by side.
 
-Rows: category and MOF class with the reasoner's reasons, the weights' licence, every artifact's
+Rows: category and MOF class with the reasoner's reasons, the weights' licence terms, every artifact's
 availability and licence, and the ten dimensions. The selection comes from ``models`` (comma-separated) or
 from repeated ``m`` parameters (the checkboxes of /models), so it works without JavaScript.
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, Response, current_app, render_template, request
 from werkzeug.exceptions import BadRequest, NotFound
 
 from kg.vocab import ARTIFACTS
@@ -46,6 +46,22 @@ def artifact_rows(models: list[dict]) -> list[tuple[str, list[dict | None]]]:
     return rows
 
 
+def weights_terms(models: list[dict]) -> list[dict | None]:
+    """Each model's weights licence terms (kg.license_terms), or None when the KG does not know the licence."""
+    from kg.license_terms import licence_terms
+    from server.catalogue import catalogue_of
+    from server.context import engine_of
+
+    cat = catalogue_of(engine_of(current_app))
+    out: list[dict | None] = []
+    for m in models:
+        row = cat.by_id.get(str(m["slug"]))
+        terms = licence_terms(row.licence_iri) if row is not None and row.licence_iri else None
+        out.append(None if terms is None or not terms.known else {
+            "licence": row.licence if row else "", **terms.as_json(), "note": terms.note})
+    return out
+
+
 @bp.route("/compare")
 def compare() -> Response:
     """The side-by-side page."""
@@ -58,5 +74,6 @@ def compare() -> Response:
         models.append(facts)
     dimensions = [(label, [m["dimensions"][i][1] for m in models]) for i, (label, _) in
                   enumerate(models[0]["dimensions"])]
-    html = render_template("compare.html", models=models, artifacts=artifact_rows(models), dimensions=dimensions)
+    html = render_template("compare.html", models=models, artifacts=artifact_rows(models), dimensions=dimensions,
+                           terms=weights_terms(models))
     return Response(html, mimetype="text/html")

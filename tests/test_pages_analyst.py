@@ -83,6 +83,20 @@ def test_models_filter_by_organisation_family_and_modality_match_sparql(client):
     assert '<option value="llama-3.1" selected>' in page
 
 
+def test_models_filter_by_licence_terms_agrees_with_the_terms(client):
+    from kg.license_terms import licence_terms
+
+    data = json.loads(client.get("/models?terms=commercial-no-cap&format=json").data)
+    assert data and all(m["commercial_use"] == "allowed" and m["user_cap"] is None for m in data)
+    ids = {m["id"] for m in data}
+    assert "llama-3.1-8b" not in ids  # the Llama 3.1 licence caps users at 700 million
+    assert licence_terms("https://w3id.org/ai-openness/license/llama3.1").user_cap == 700_000_000
+    everything = json.loads(client.get("/models?format=json").data)
+    expected = {m["id"] for m in everything if m["commercial_use"] == "allowed" and m["user_cap"] is None
+                and m["weights_license"]}
+    assert ids == expected
+
+
 def test_models_search_sort_page_and_downloads_agree(client):
     data = json.loads(client.get("/models?q=llama&sort=-date&format=json").data)
     assert data and all("llama" in (m["id"] + m["name"] + m["developer"] + (m["weights_license"] or "")).lower()
@@ -121,7 +135,9 @@ def test_compare_shows_two_models_side_by_side(client):
     category = re.search(r'<tr id="row-category">(.*?)</tr>', page, re.S).group(1)
     assert "open-weight" in category and "open-source" in category
     assert 'rel="external">source</a>' in category  # the reasoner's reasons with their sources
-    assert page.count('<tr class="section">') == 2 and "final trained parameters" in page
+    assert page.count('<tr class="section">') == 3 and "final trained parameters" in page
+    terms = re.search(r'<tr id="row-terms">(.*?)</tr>', page, re.S).group(1)
+    assert "conditional" in terms and "Llama 3.1 Community License" in terms
     same = client.get(f"/compare?models=llama-3.1-8b,{open_source}").data.decode()
     assert same == page
 
