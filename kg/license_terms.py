@@ -430,6 +430,8 @@ def rule_text(rule: Rule) -> str:
 def licence_classes(terms: LicenceTerms) -> list[URIRef]:
     """The classes of ontology/assessment.ttl a licence belongs to, by its terms."""
     out = []
+    if any(r.kind != "reservation" for r in terms.rules):
+        out.append(AIO.TermsKnownLicense)
     if terms.commercial_use in ("allowed", "conditional"):
         out.append(AIO.CommercialUsePermittedLicense)
     if terms.derivatives in ("allowed", "conditional"):

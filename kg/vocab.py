@@ -133,6 +133,7 @@ class AIO(DefinedNamespace):
     # licence terms (ontology/license-terms.ttl), where ODRL has no term
     LicenseFamily: URIRef
     BehaviouralUseRestriction: URIRef
+    TermsKnownLicense: URIRef
     LicensorReservation: URIRef
     reservation: URIRef
     reservedRight: URIRef

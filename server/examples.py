@@ -9,6 +9,60 @@ PREFIX model: <https://w3id.org/ai-openness/model/>
 PREFIX schema: <https://schema.org/>
 PREFIX dcterms: <http://purl.org/dc/terms/>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX odrl: <http://www.w3.org/ns/odrl/2/>
+"""
+
+#: The deciding weights claim of each model and its licence (the inferred aio:decidingRelease).
+_WEIGHTS_LICENCE = """?model aio:decidingRelease ?release .
+  ?release aio:artifact aio:Weights ; aio:availability ?a ; dcterms:license ?license .
+  VALUES ?a { aio:Public aio:Gated }"""
+
+COMMERCIAL_NO_CAP = PREFIXES + """
+# Open-weight models whose weights licence allows commercial use with no monthly-active-user cap
+# (aio:CommercialUsePermittedLicense is typed from each licence's ODRL terms; caps are constraints of its own rules)
+SELECT ?model ?name ?license WHERE {
+  ?model a aio:OpenWeightModel ; schema:name ?name .
+  """ + _WEIGHTS_LICENCE + """
+  ?license a aio:CommercialUsePermittedLicense .
+  FILTER NOT EXISTS { ?license odrl:permission/odrl:constraint/odrl:leftOperand aio:monthlyActiveUsers }
+}
+ORDER BY ?license ?name
+"""
+
+TERRITORY_EXCLUDED = PREFIXES + """
+# Models whose weights licence grants no rights in some territory, with the clause that says so
+SELECT ?model ?name ?license ?territory ?clause ?source WHERE {
+  ?model schema:name ?name .
+  """ + _WEIGHTS_LICENCE + """
+  ?license odrl:prohibition ?rule .
+  ?rule odrl:action odrl:use ; odrl:constraint [ odrl:leftOperand ?where ; odrl:rightOperand ?territory ] ;
+        aio:clause ?clause ; dcterms:source ?source .
+  VALUES ?where { odrl:spatial aio:licenseeDomicile }
+}
+ORDER BY ?license ?name ?territory
+"""
+
+BEHAVIOURAL_USE = PREFIXES + """
+# Models whose weights licence restricts uses (an acceptable-use policy or RAIL use-based restrictions)
+SELECT ?model ?name ?license ?policy ?clause WHERE {
+  ?model schema:name ?name .
+  """ + _WEIGHTS_LICENCE + """
+  ?license odrl:inheritFrom?/odrl:prohibition ?rule .
+  ?rule a aio:BehaviouralUseRestriction ; aio:clause ?clause ;
+        odrl:constraint [ odrl:leftOperand odrl:purpose ; odrl:rightOperand ?policy ] .
+}
+ORDER BY ?license ?name
+"""
+
+NAMED_DERIVATIVES = PREFIXES + """
+# Models whose fine-tunes must carry the original model's name (a duty on derivatives)
+SELECT DISTINCT ?model ?name ?license ?clause WHERE {
+  ?model schema:name ?name .
+  """ + _WEIGHTS_LICENCE + """
+  ?license odrl:permission/odrl:duty ?duty .
+  ?duty odrl:action aio:nameDerivative ; aio:clause ?clause .
+}
+ORDER BY ?license ?name
 """
 
 BY_CATEGORY = PREFIXES + """
@@ -97,4 +151,8 @@ def examples(select: Callable[[str], list[dict]], sample_model: str | None) -> l
         ("Open weights, OSI licence", OSI_WEIGHTS % {"licences": licences}),
         ("Ten dimensions of a model", TEN_DIMENSIONS % {"model": sample_model or "llama-3.1-8b"}),
         ("Training data not released", TRAINING_DATA_NOT_RELEASED),
+        ("Commercial use, no user cap", COMMERCIAL_NO_CAP),
+        ("Territory excluded", TERRITORY_EXCLUDED),
+        ("Behavioural-use terms", BEHAVIOURAL_USE),
+        ("Fine-tunes carry the name", NAMED_DERIVATIVES),
     ]

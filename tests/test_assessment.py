@@ -52,3 +52,12 @@ def test_osaid_verdicts() -> None:
     assert results["unknown-data"].osaid["conformant"] is None
     assert results["no-code"].osaid["conformant"] is False
     assert any("not released" in why for why in results["no-code"].osaid["because"])
+
+
+def test_modality_decides_the_llama_3_2_eu_exclusion() -> None:
+    weights = {"availability": "gated", "license": "llama3.2"}
+    results = by_id(model("vision", weights=weights, **OPEN_WEIGHT) | {"modality": "vision-language"},
+                    model("text", weights=weights, **OPEN_WEIGHT) | {"modality": "text"},
+                    model("unstated", weights=weights, **OPEN_WEIGHT))
+    territories = {mid: r.as_json()["license_terms"]["excluded_territories"] for mid, r in results.items()}
+    assert territories == {"vision": ["EU"], "text": [], "unstated": ["EU"]}

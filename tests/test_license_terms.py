@@ -157,3 +157,62 @@ def test_classify_json_has_license_terms() -> None:
     assert models["bloom"]["license_terms"]["use_restrictions"] is True
     closed = [m for m in models.values() if m["category"] == "closed-source"]
     assert closed and all(m["license_terms"] is None for m in closed)
+
+
+def test_licence_data_conforms_to_the_licence_shapes() -> None:
+    """shapes/licences.ttl over ontology/license-terms.ttl: every rule and duty has an action, a source, a clause."""
+    import pyshacl
+    from rdflib import Graph
+
+    from kg.resources import resource_dir
+
+    shapes = Graph().parse(resource_dir("shapes") / "licences.ttl")
+    conforms, _, text = pyshacl.validate(lt.terms_graph(), shacl_graph=shapes)
+    assert conforms, text
+    broken = Graph().parse(data="""
+        @prefix odrl: <http://www.w3.org/ns/odrl/2/> .
+        <https://example.org/lic> odrl:permission [ a odrl:Permission ; odrl:action odrl:use ] .""", format="turtle")
+    conforms, _, text = pyshacl.validate(broken, shacl_graph=shapes)
+    assert not conforms and "https URL" in text
+
+
+def test_validation_warns_about_a_licence_without_terms(tmp_path) -> None:
+    from kg.records import read_files
+    from kg.validation import validate
+
+    path = tmp_path / "r.yaml"
+    path.write_text("""- id: t1
+  name: T1
+  developer: X
+  source: https://example.org/
+  artifacts:
+    weights: {availability: public, license: minimax, url: https://example.org/w}
+    architecture: {availability: public, license: Apache-2.0, url: https://example.org/a}
+""", encoding="utf-8")
+    report = validate(read_files([path]))
+    messages = [r.message for r in report.results]
+    assert any("no terms for licence 'minimax'" in m for m in messages), messages
+    assert not any("Apache-2.0" in m for m in messages), messages
+
+
+def test_example_queries_answer_the_licence_questions() -> None:
+    from kg.kgdata import bundled_store
+    from server import examples
+
+    store = bundled_store()
+
+    def licences(query: str) -> set[str]:
+        rows = store.query(query, use_default_graph_as_union=True)
+        return {row["license"].value.rsplit("/", 1)[-1] for row in rows}
+
+    free = licences(examples.COMMERCIAL_NO_CAP)
+    assert "Apache-2.0" in free and "llama3.1" not in free and "CC-BY-NC-4.0" not in free
+    assert licences(examples.TERRITORY_EXCLUDED) >= {"llama3.2", "tencent-hunyuan"}
+    assert licences(examples.BEHAVIOURAL_USE) >= {"bigscience-bloom-rail-1.0", "bigcode-openrail-m", "gemma"}
+    assert "Apache-2.0" not in licences(examples.BEHAVIOURAL_USE)
+    assert licences(examples.NAMED_DERIVATIVES) >= {"llama3.1", "llama3.3"}
+    # the assessment levels are in the inferred graph
+    rows = store.query("PREFIX aio: <https://w3id.org/ai-openness/ontology#> "
+                       "SELECT (COUNT(*) AS ?n) WHERE { ?m a aio:DeploymentControlFull }",
+                       use_default_graph_as_union=True)
+    assert int(next(iter(rows))["n"].value) > 50

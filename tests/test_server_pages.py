@@ -21,7 +21,8 @@ def test_index_has_the_example_queries_and_no_remote_assets(client):
                                     page, re.S).group(1))
     names = [name for name, _ in examples]
     assert names == ["Models by category", "Count by category", "Open weights, OSI licence",
-                     "Ten dimensions of a model", "Training data not released"]
+                     "Ten dimensions of a model", "Training data not released", "Commercial use, no user cap",
+                     "Territory excluded", "Behavioural-use terms", "Fine-tunes carry the name"]
     # every script and stylesheet comes from this server (air-gapped: no CDN)
     for src in re.findall(r'(?:src|href)="([^"]+)"', page):
         assert not src.startswith(("http:", "https:", "//")), src

@@ -140,9 +140,25 @@ def write_table(results: list, out: TextIO, explain: bool) -> None:
         if explain:
             for reason in r.reasons:
                 out.write(f"    - {reason}\n")
+            write_licence_explanation(r, out)
     counts = Counter(r.category for r in results)
     order = ("open-source", "open-weight", "closed-source", "unclassified")
     out.write(f"{len(results)} models: " + ", ".join(f"{counts[c]} {c}" for c in order) + "\n")
+
+
+def write_licence_explanation(r: Any, out: TextIO) -> None:
+    """The ``license_terms``, ``osaid`` and ``assessment`` of one model, as ``--explain`` lines."""
+    from kg.license_terms import describe, iter_rule_lines
+
+    if r.license_terms is not None:
+        out.write(f"    - licence terms of the weights: {describe(r.license_terms, r.multimodal)}\n")
+        for text, clause, source in iter_rule_lines(r.license_terms):
+            out.write(f"        {text} [{clause}] {source}\n")
+    verdict = r.osaid
+    out.write(f"    - OSAID 1.0: {str(verdict['conformant']).lower() if verdict['conformant'] is not None else 'null'}"
+              f" ({'; '.join(verdict['because'])})\n")
+    for slug, value in r.assessment.items():
+        out.write(f"    - {slug}: {value['level']} ({'; '.join(value['because'])})\n")
 
 
 WRITERS = {"json": write_json, "csv": write_csv, "table": write_table}

@@ -90,19 +90,19 @@ class Assessor:
         return out
 
     def as_json(self, levels: dict[str, LevelRule | None], facts: ModelFacts,
-                terms: LicenceTerms | None) -> dict[str, dict[str, object]]:
+                terms: LicenceTerms | None, multimodal: bool | None = None) -> dict[str, dict[str, object]]:
         """The ``assessment`` object of docs/design.md section 6, with the deciding facts."""
         out: dict[str, dict[str, object]] = {}
         for slug, rule in levels.items():
             if rule is None:
                 lowest = self.rules[slug][-1]
-                because = [f"none: not even {lowest.level} ({lowest.text[:1].lower() + lowest.text[1:]})"]
+                because = [f"none: not even {lowest.level} ({lowest.text[:1].lower() + lowest.text[1:].rstrip('.')})"]
                 because += [explain.describe(facts.deciding.get(k), k, facts) for k in lowest.kinds]
                 out[slug] = {"level": "none", "because": because}
                 continue
-            because = [f"{rule.level}: {rule.text}"]
+            because = [f"{rule.level}: {rule.text.rstrip('.')}"]
             because += [explain.describe(facts.deciding.get(k), k, facts) for k in rule.kinds]
             if rule.uses_licence_terms and terms is not None:
-                because.append("weights licence " + describe(terms))
+                because.append("weights licence " + describe(terms, multimodal))
             out[slug] = {"level": rule.level, "because": because}
         return out

@@ -24,6 +24,9 @@ from kg.records.model import RecordSet
 from kg.vocab import AIO, CATEGORIES, DIMENSIONS, INFERRED_GRAPH, MOF_CLASSES, local_name
 
 _WEIGHTS = str(AIO.Weights)
+#: Modalities that make a model multimodal in the sense of the licences that restrict such models.
+MULTIMODAL = {str(AIO.VisionLanguageModality), str(AIO.ImageModality), str(AIO.VideoModality),
+              str(AIO.AudioModality)}
 _MOF_ORDER = [str(AIO.MOFClassIII), str(AIO.MOFClassII), str(AIO.MOFClassI)]
 #: A model's MOF class -> the class above it, whose missing requirements the reasons name.
 _NEXT_MOF = {"III": _MOF_ORDER[1], "II": _MOF_ORDER[2]}
@@ -51,11 +54,18 @@ class Classification:
     assessor: Any = field(default=None, repr=False)
 
     @property
+    def multimodal(self) -> bool | None:
+        """Whether the model is multimodal (some licences restrict only those); None when the record does not say."""
+        if self.facts is None or not self.facts.modalities:
+            return None
+        return any(m in MULTIMODAL for m in self.facts.modalities)
+
+    @property
     def assessment(self) -> dict[str, dict[str, Any]]:
         """The ``assessment`` object of docs/design.md section 6."""
         if self.assessor is None or self.facts is None:
             return {}
-        return self.assessor.as_json(self.levels, self.facts, self.license_terms)
+        return self.assessor.as_json(self.levels, self.facts, self.license_terms, self.multimodal)
 
     @property
     def osaid(self) -> dict[str, Any]:
@@ -72,7 +82,7 @@ class Classification:
             "id": self.id, "iri": self.iri, "name": self.name, "category": self.category,
             "mof_class": self.mof_class, "dimensions": dict(self.dimensions), "reasons": list(self.reasons),
             "conflicts": list(self.conflicts), "family": self.family,
-            "license_terms": self.license_terms.as_json() if self.license_terms is not None else None,
+            "license_terms": self.license_terms.as_json(self.multimodal) if self.license_terms is not None else None,
             "osaid": self.osaid, "assessment": self.assessment,
         }
 
@@ -299,7 +309,8 @@ def classify_store(store: ox.Store, graph: ox.NamedNode | None = None) -> list[C
 
 
 def inferred_quads(results: Iterable[Classification]) -> list[ox.Quad]:
-    """The statements the reasoner adds: category and MOF types, dimension values, deciding releases."""
+    """The statements the reasoner adds: category, MOF and assessment level types, dimension values, deciding
+    releases."""
     g = ox.NamedNode(str(INFERRED_GRAPH))
     rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
     by_category = {v: str(k) for k, v in CATEGORIES.items()}
@@ -318,6 +329,9 @@ def inferred_quads(results: Iterable[Classification]) -> list[ox.Quad]:
                 quads.append(ox.Quad(m, rdf_type, ox.NamedNode(by_mof[cls]), g))
         for prop, value in r.dimensions.items():
             quads.append(ox.Quad(m, ox.NamedNode(ns + prop), ox.NamedNode(ns + value), g))
+        for met in r.levels.values():  # the level class each dimension reaches (ontology/assessment.ttl)
+            if met is not None:
+                quads.append(ox.Quad(m, rdf_type, ox.NamedNode(met.iri), g))
         for release in r.deciding.values():
             node = ox.NamedNode(release) if not release.startswith("_:") else ox.BlankNode(release[2:])
             quads.append(ox.Quad(m, deciding, node, g))

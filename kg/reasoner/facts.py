@@ -15,7 +15,7 @@ import pyoxigraph as ox
 
 from kg.perf import gc_paused
 from kg.records import plain as P
-from kg.records.entity_fields import P_FAMILY, family_key
+from kg.records.entity_fields import P_FAMILY, P_MODALITY, family_key, modality_keys
 from kg.records.model import term_key
 from kg.vocab import AIO, ARTIFACTS, AVAILABILITY
 
@@ -23,7 +23,7 @@ KNOWN_AVAILABILITY = {str(AIO.Public), str(AIO.Gated), str(AIO.NotReleased)}
 _WANTED = {
     P.RDF_TYPE.value, P.P_ID.value, P.P_NAME.value, P.P_DEVELOPER.value, P.P_SOURCE.value, P.P_AS_OF.value,
     P.P_CHECKED.value, P.P_RELEASE.value, P.P_ARTIFACT.value, P.P_AVAILABILITY.value, P.P_LICENSE.value,
-    P.P_URL.value, P.RDFS_LABEL.value, P.P_ISSUED.value, P_FAMILY.value,
+    P.P_URL.value, P.RDFS_LABEL.value, P.P_ISSUED.value, P_FAMILY.value, P_MODALITY.value,
 }
 
 
@@ -58,6 +58,8 @@ class ModelFacts:
     as_of: str | None = None
     checked: str | None = None
     family: str | None = None
+    #: the model's modalities (IRIs of aio:Modality, or the text a record gave)
+    modalities: list[str] = field(default_factory=list)
     claims: dict[str, list[Claim]] = field(default_factory=dict)
     deciding: dict[str, Claim] = field(default_factory=dict)
     labels: dict[str, str] = field(default_factory=dict)
@@ -178,6 +180,7 @@ def _assemble(models: dict[str, ModelFacts], model_of_release: dict[str, str],
         facts.as_of = (mp.get(P.P_AS_OF.value) or [None])[0]
         facts.checked = (mp.get(P.P_CHECKED.value) or [None])[0]
         facts.family = (mp.get(P_FAMILY.value) or [None])[0]
+        facts.modalities = sorted(set(mp.get(P_MODALITY.value, [])))
         facts.labels = labels
         for kind, claims in facts.claims.items():
             claims.sort(key=lambda c: c.release)
@@ -300,6 +303,8 @@ def _collect_direct(records: list[tuple[int, Mapping[str, Any]]]) -> dict[str, M
         facts.developer = developers[0] if developers else ""
         if (family := get("family")) is not None:
             facts.family = family_key(family)
+        if (modality := get("modality")) is not None:
+            facts.modalities = sorted(set(modality_keys(modality)))
         models[m] = facts
         artifacts = get("artifacts") or {}
         if not isinstance(artifacts, Mapping) or not artifacts:
@@ -406,6 +411,7 @@ def _collect_grouped(records: Iterable[tuple[int, Mapping[str, Any]]]) -> dict[s
                 mp.setdefault(predicate.value, []).extend(text(v) for v in values)
         if (family := family_key(record.get("family"))) is not None:
             mp.setdefault(P_FAMILY.value, []).append(family)
+        mp.setdefault(P_MODALITY.value, []).extend(modality_keys(record.get("modality")))
         artifacts = record.get("artifacts") or {}
         if not isinstance(artifacts, Mapping):
             continue

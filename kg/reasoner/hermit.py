@@ -10,7 +10,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import rdflib
 from rdflib import RDF, URIRef
@@ -30,6 +30,8 @@ class ReferenceResult:
     category: str
     mof_class: str | None
     dimensions: dict[str, str]
+    #: dimension slug -> the highest level class HermiT infers (``none`` when it infers none)
+    levels: dict[str, str] = field(default_factory=dict)
 
 
 def java_available() -> bool:
@@ -56,6 +58,16 @@ def abox(models: Mapping[str, ModelFacts]) -> rdflib.Graph:
                 if not lic.startswith("_:"):
                     g.add((r, DCT_LICENSE, URIRef(lic)))
     return g
+
+
+def _levels(types: set[str]) -> dict[str, str]:
+    """Per dimension, the highest level whose class (ontology/assessment.ttl) is among ``types``."""
+    from kg.reasoner.assessment import DIMENSION_CLASSES, LEVELS, level_class
+
+    out = {}
+    for slug in DIMENSION_CLASSES:
+        out[slug] = next((lv for lv in LEVELS if str(level_class(slug, lv)) in types), "none")
+    return out
 
 
 def classify_with_hermit(models: Mapping[str, ModelFacts]) -> dict[str, ReferenceResult]:
@@ -93,6 +105,7 @@ def classify_with_hermit(models: Mapping[str, ModelFacts]) -> dict[str, Referenc
                 category=cats[0] if len(cats) == 1 else ("unclassified" if not cats else "+".join(sorted(cats))),
                 mof_class=mofs[-1] if mofs else None,
                 dimensions=dims,
+                levels=_levels(types),
             )
         world.close()
     return out

@@ -46,7 +46,13 @@ def osaid(facts: ModelFacts, terms: LicenceTerms | None = None) -> dict[str, obj
     ]
     arch = _component(facts, str(AIO.Architecture), "code", "architecture")
     inference = _component(facts, str(AIO.InferenceCode), "code", "inference code")
-    checks.append(arch if arch[0] is not False or inference[0] is None else inference)
+    # the code to run the model: the architecture or the inference code
+    if inference[0] is True and arch[0] is not True:
+        checks.append(inference)
+    elif arch[0] is False and inference[0] is None:
+        checks.append((None, f"{arch[1]}; {inference[1]}"))
+    else:
+        checks.append(arch)
     data = facts.deciding.get(str(AIO.TrainingData))
     card = facts.deciding.get(str(AIO.DataCard))
     if data is not None and data.availability in _AVAILABLE:

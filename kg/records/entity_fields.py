@@ -137,6 +137,18 @@ def derivation_node(model: ox.NamedNode | ox.BlankNode, n: int) -> ox.NamedNode 
     return ox.BlankNode(f"{model.value}_{suffix.replace('-', '_')}")
 
 
+def modality_keys(value: Any) -> list[str]:
+    """The modality values of a record's ``modality`` field as the graph holds them: an IRI, else the text."""
+    from kg.records.plain import as_list, text
+
+    out = []
+    for item in as_list(value):
+        slug = text(item)
+        node = _MODALITY_NODES.get(slug)
+        out.append(node.value if node is not None else slug)
+    return out
+
+
 def entity_triples(model: ox.NamedNode | ox.BlankNode, record: Mapping[str, Any], add: Callable[[ox.Triple], None],
                    ) -> None:
     """Add the triples of the section 7 fields of ``record`` about ``model``."""

@@ -34,6 +34,7 @@ __all__ = ["Report", "Result", "licence_typing", "our_shapes", "validate"]
 _TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 _MODEL = ox.NamedNode(str(AIO.AIModel))
 _LICENSE_CLASS = ox.NamedNode(str(AIO.License))
+_TERMS_KNOWN = ox.NamedNode(str(AIO.TermsKnownLicense))
 _LICENSE = ox.NamedNode("http://purl.org/dc/terms/license")
 _IDENTIFIER = ox.NamedNode("http://purl.org/dc/terms/identifier")
 
@@ -47,13 +48,20 @@ def our_shapes() -> ShapeSet:
 def licence_typing(triples: Iterable[ox.Triple]) -> list[ox.Triple]:
     """``<licence> a aio:License`` for each licence IRI of the data that is SPDX or known to the KG.
 
-    This is the closed-world knowledge ``shp:ReleaseLicenseKnown`` checks with ``sh:class``.
+    This is the closed-world knowledge ``shp:ReleaseLicenseKnown`` checks with ``sh:class``; a licence whose
+    terms the KG states is also ``aio:TermsKnownLicense`` (``shp:ReleaseLicenceTerms`` warns about others).
     """
+    from kg.license_terms import licence_classes, licence_terms
     from kg.licenses import known_license
 
     iris = {t.object for t in triples if t.predicate == _LICENSE and isinstance(t.object, ox.NamedNode)}
-    return [ox.Triple(iri, _TYPE, _LICENSE_CLASS) for iri in sorted(iris, key=lambda n: n.value)
-            if known_license(rdflib.URIRef(iri.value))]
+    out = []
+    for iri in sorted(iris, key=lambda n: n.value):
+        if known_license(rdflib.URIRef(iri.value)):
+            out.append(ox.Triple(iri, _TYPE, _LICENSE_CLASS))
+            if AIO.TermsKnownLicense in licence_classes(licence_terms(iri.value)):
+                out.append(ox.Triple(iri, _TYPE, _TERMS_KNOWN))
+    return out
 
 
 def data_graph(records: RecordSet) -> rdflib.Graph:
