@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import re
 import sys
 from collections.abc import Sequence
 
@@ -27,6 +28,17 @@ COMMANDS: dict[str, str] = {
     "export": "export",
     "coverage": "coverage",
 }
+
+
+def plain_text(text: str | None) -> str | None:
+    """A docstring as help text: reStructuredText's ``literal`` markup becomes 'literal' (the docstrings stay
+    in the project's docstring style, the help reads as plain text)."""
+    if text is None:
+        return None
+    return _LITERAL.sub(lambda m: m.group(1) if m.group(1).startswith(("-", "$", "@")) else f"'{m.group(1)}'", text)
+
+
+_LITERAL = re.compile(r"``(.+?)``", re.DOTALL)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -48,7 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
             if exc.name == f"kg.commands.{module_name}":
                 continue  # command not built yet
             raise
-        command = sub.add_parser(name, help=module.HELP, description=module.__doc__)
+        command = sub.add_parser(name, help=plain_text(module.HELP), description=plain_text(module.__doc__))
         module.configure(command)
         command.set_defaults(_run=module.run)
     return parser

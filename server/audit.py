@@ -75,7 +75,9 @@ class Auditor:
 
 def _is_query_worker(args: tuple[object, ...]) -> bool:
     argv = args[1] if len(args) > 1 else None
-    return isinstance(argv, list | tuple) and list(argv[:3]) == [sys.executable, "-m", "server.executor"]
+    from server.executor import WORKER_COMMAND
+
+    return isinstance(argv, list | tuple) and tuple(argv[:3]) == WORKER_COMMAND
 
 
 _lock = threading.Lock()

@@ -28,6 +28,9 @@ from pathlib import Path
 
 from kg.errors import QueryError
 
+#: How a worker process is started (its store path follows). ``-c`` rather than ``-m server.executor``, which
+#: imports this module twice (once through the package) and warns about it on every start.
+WORKER_COMMAND = (sys.executable, "-c", "import sys; from server.executor import worker; worker(sys.argv[1])")
 #: The directory holding the ``kg`` and ``server`` packages, so workers import the same code.
 _ROOT = str(Path(__file__).resolve().parents[1])
 #: Environment of a worker: its memory ceiling in bytes, and the hosts SERVICE/LOAD may name (JSON).
@@ -202,8 +205,8 @@ class _Worker:
         self.generation = generation
         self.path = path
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "server.executor", path],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, close_fds=True,
+            [*WORKER_COMMAND, path],  # in a session of its own: Ctrl-C in the terminal reaches the server only
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, close_fds=True, start_new_session=True,
         )
         assert self.process.stdin is not None and self.process.stdout is not None
         # own duplicates of the pipe ends, so this object alone decides when they close
@@ -434,5 +437,14 @@ class QueryPool:
                     break
 
 
+def worker(path: str) -> None:
+    """A worker process's entry point (``WORKER_COMMAND``): the server stops its workers by closing their
+    pipes, so an interrupt meant for the server (Ctrl-C) is ignored here."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _worker_main(path)
+
+
 if __name__ == "__main__":
-    _worker_main(sys.argv[1])
+    worker(sys.argv[1])

@@ -29,17 +29,17 @@ def turtle_escape(value: str) -> str:
     return "".join(c if c.isalnum() or c == " " else f"\\u{ord(c):04X}" for c in value)
 
 
-def write(tmp_path: Path, fmt: str, field: str, value: str) -> Path:
+def write(tmp_path: Path, fmt: str, field: str, value: str, record_id: str = "m") -> Path:
     name = value if field == "name" else "M"
     developer = value if field == "developer" else "Lab"
-    record = {"id": "m", "name": name, "developer": developer, "source": "https://example.org/m"}
+    record = {"id": record_id, "name": name, "developer": developer, "source": "https://example.org/m"}
     path = tmp_path / f"m.{fmt}"
     if fmt == "ttl":
         path.write_text(
             "@prefix aio: <https://w3id.org/ai-openness/ontology#> .\n"
             "@prefix schema: <https://schema.org/> .\n@prefix dcterms: <http://purl.org/dc/terms/> .\n"
             "@prefix prov: <http://www.w3.org/ns/prov#> .\n"
-            f'<https://w3id.org/ai-openness/model/m> a aio:AIModel ; dcterms:identifier "m" ;\n'
+            f'<https://w3id.org/ai-openness/model/{record_id}> a aio:AIModel ; dcterms:identifier "{record_id}" ;\n'
             f'  schema:name "{turtle_escape(name)}" ; aio:developer "{turtle_escape(developer)}" ;\n'
             "  prov:wasDerivedFrom <https://example.org/m> .\n", encoding="utf-8")
     elif fmt == "json":

@@ -1,7 +1,8 @@
 """Link the KG's models to their entries in external registries and datasets.
 
-Candidates come from the Model Openness Tool and OSAI-index records in the external data folder
-(default: ``../shared/external`` beside the checkout, or ``$OPENNESS_EXTERNAL``) and, with
+Candidates come from the Model Openness Tool and OSAI-index records in the registry data folder
+(``--external DIR``, else ``$OPENNESS_EXTERNAL``, else ``~/.local/share/openness/external``, or
+``$XDG_DATA_HOME/openness/external``), which holds ``mot/models`` and ``osai-index``, and, with
 ``--wikidata-endpoint``, from a Wikidata search by name. Only exact matches (a shared Hub repo, or the
 one entry with the same name) are written, as an SSSOM mapping table (or ``skos:exactMatch`` triples
 with ``--format turtle``); the ambiguous ones go to ``--review FILE`` and are counted on standard error,
@@ -36,10 +37,15 @@ def configure(parser: argparse.ArgumentParser) -> None:
                              "Wikidata items as wikidata: (YAML files)")
 
 
-def default_external() -> Path:
-    """``$OPENNESS_EXTERNAL``, else ``../shared/external`` beside the source checkout."""
+def default_external() -> tuple[Path, str]:
+    """The registry data folder when ``--external`` is not given, and where that choice came from:
+    ``$OPENNESS_EXTERNAL``, else the user's data folder (``$XDG_DATA_HOME`` or ``~/.local/share``)
+    ``/openness/external``, which does not depend on where the package is installed."""
     env = os.environ.get("OPENNESS_EXTERNAL")
-    return Path(env) if env else Path(__file__).resolve().parents[3] / "shared" / "external"
+    if env:
+        return Path(env), "$OPENNESS_EXTERNAL"
+    data_home = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(data_home) / "openness" / "external", "the default folder"
 
 
 def run(args: argparse.Namespace) -> int:
@@ -59,22 +65,31 @@ def run(args: argparse.Namespace) -> int:
         if not_yaml:
             raise OpennessError(f"{not_yaml[0]}: --write edits YAML record files only")
     models = records_from_triples(read_files(files).triples)
-    external = Path(args.external) if args.external else default_external()
+    external, chosen_by = (Path(args.external), "--external") if args.external else default_external()
     mot_dir, osai_dir = external / "mot" / "models", external / "osai-index"
     if not mot_dir.is_dir() and not osai_dir.is_dir() and not args.wikidata_endpoint:
-        raise OpennessError(f"{external}: no mot/models or osai-index folder here; give --external DIR")
+        raise OpennessError(
+            f"no registry data: {external} ({chosen_by}) has no mot/models or osai-index folder; give --external "
+            "DIR or set OPENNESS_EXTERNAL to a folder holding mot/models (the Model Openness Tool's model files) "
+            "and/or osai-index (the OSAI index's files), or search Wikidata with --wikidata-endpoint URL")
     records_by_iri: dict[str, dict] = {}
     entries = []
+    compared: list[str] = []
     for folder, importer, dataset in ((mot_dir, import_mot, "Model Openness Tool"),
                                       (osai_dir, import_osai, "OSAI index")):
         if folder.is_dir():
             result = importer([str(folder)], ImportOptions())
+            found = 0
             for record in result.records:
                 for entry in entries_from_records([record], dataset):
                     entries.append(entry)
                     records_by_iri[entry.iri] = record
+                    found += 1
+            compared.append(f"{found} {dataset} entries ({folder})")
     if args.wikidata_endpoint:
-        entries.extend(_wikidata(models, args.wikidata_endpoint, records_by_iri))
+        wikidata = _wikidata(models, args.wikidata_endpoint, records_by_iri)
+        entries.extend(wikidata)
+        compared.append(f"{len(wikidata)} Wikidata items found by name ({args.wikidata_endpoint})")
     links = find_links(models, entries)
     exact = [link for link in links if link.exact]
     review = [link for link in links if not link.exact]
@@ -91,9 +106,11 @@ def run(args: argparse.Namespace) -> int:
     for link in exact:
         per_dataset[link.entry.dataset] = per_dataset.get(link.entry.dataset, 0) + 1
     linked_models = len({link.model for link in exact})
-    print(f"openness link: {len(exact)} exact links ("
-          + ", ".join(f"{d} {n}" for d, n in sorted(per_dataset.items()))
-          + f") for {linked_models} of {len(models)} models; {len(review)} candidates to review"
+    source = "the bundled KG" if not args.files else f"{len(files)} file{'s' if len(files) != 1 else ''}"
+    print(f"openness link: compared {len(models)} models ({source}) with " + ", ".join(compared), file=sys.stderr)
+    found_per = " (" + ", ".join(f"{d} {n}" for d, n in sorted(per_dataset.items())) + ")" if exact else ""
+    print(f"openness link: {len(exact)} exact links{found_per}"
+          + f" for {linked_models} of {len(models)} models; {len(review)} candidates to review"
           + (f" (in {args.review})" if args.review else " (write them with --review FILE)")
           + f"; {len(conflicts)} conflicts between the KG and linked entries", file=sys.stderr)
     for conflict in conflicts:

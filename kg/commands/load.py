@@ -1,8 +1,10 @@
 """Validate records, reason over them and add them to a persistent store.
 
-Records whose models are already in the store replace them. Nothing is written when a file is unreadable
-(exit 2) or when validation finds violations (exit 1, with the report); warnings are printed and loaded.
-``--store`` is a store directory (created, with the bundled KG, when new) or a SPARQL endpoint URL.
+A record whose model is already in the store replaces the stored record, and the command names each model
+it replaced; with --merge it is merged with the stored record instead (every claim kept with its source, the
+conflicts listed, as 'openness import --merge' does). Nothing is written when a file is unreadable (exit 2)
+or when validation finds violations (exit 1, with the report); warnings are printed and loaded. --store is a
+store directory (created, with the bundled KG, when new) or a SPARQL endpoint URL.
 """
 
 from __future__ import annotations
@@ -10,11 +12,12 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import Any
 
 from kg.errors import ConfigurationError
 
 NAME = "load"
-HELP = "validate, reason and add records to a persistent store"
+HELP = "validate, reason and add records to a persistent store (replacing, or with --merge merging, stored ones)"
 DEFAULT_STORE = "openness-store"
 
 
@@ -22,27 +25,93 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("files", nargs="+", type=Path, metavar="FILE", help="record files (any record format)")
     parser.add_argument("--store", default=DEFAULT_STORE,
                         help=f"store directory or SPARQL endpoint URL (default ./{DEFAULT_STORE})")
+    parser.add_argument("--merge", action="store_true",
+                        help="merge each record with the stored record of its model instead of replacing it")
 
 
-def replace_records(store, records) -> None:  # type: ignore[no-untyped-def]
-    """Drop the records of the models ``records`` describes from ``store``, then add ``records`` and reason."""
+def stored_records(store: Any, models: list[str]) -> dict[str, list[Any]]:
+    """Model IRI -> the quads of its stored record: the model's own, its releases', states' and derivations'
+    (every subject ``<model>`` or ``<model>#...``), plus the labels of the free-text licences they name."""
     import pyoxigraph as ox
 
+    from kg.vocab import RECORDS_GRAPH
+
+    graph = ox.NamedNode(str(RECORDS_GRAPH))
+    wanted = {iri: [] for iri in models if not iri.startswith("_:")}
+    blank: dict[Any, list[Any]] = {}
+    for quad in store.quads_for_pattern(None, None, None, graph):
+        if isinstance(quad.subject, ox.NamedNode):
+            owner = wanted.get(quad.subject.value.split("#", 1)[0])
+            if owner is not None:
+                owner.append(quad)
+        elif isinstance(quad.subject, ox.BlankNode):
+            blank.setdefault(quad.subject, []).append(quad)
+    for quads in wanted.values():
+        quads.extend(q for o in {q.object for q in quads if isinstance(q.object, ox.BlankNode)}
+                     for q in blank.get(o, []))
+    return {iri: quads for iri, quads in wanted.items() if quads}
+
+
+def _plain(triples: list[Any]) -> dict[str, Any]:
+    from kg.records import records_from_triples
+
+    found = records_from_triples(triples)
+    return found[0] if found else {}
+
+
+def merged_record(stored: dict[str, Any], new: dict[str, Any]) -> tuple[dict[str, Any], list[Any]]:
+    """``new`` merged into ``stored`` (kg.merge rules for claims); fields kg.merge does not combine come from
+    ``new`` where it gives them, else from ``stored``."""
+    from kg.merge import merge_group
+    from kg.records.fields import RECORD_KEYS
+
+    record, conflicts = merge_group([stored, new])
+    for key in RECORD_KEYS:
+        if key not in record:
+            value = new.get(key) if new.get(key) not in (None, "", [], {}) else stored.get(key)
+            if value not in (None, "", [], {}):
+                record[key] = value
+    return record, conflicts
+
+
+def apply_records(store: Any, records: Any, merge: bool = False) -> list[str]:
+    """Put ``records`` into ``store``'s records graph, replacing (or merging with) the stored records of their
+    models, then reason; returns one line per model that was already there."""
+    import pyoxigraph as ox
+
+    from kg.records import records_from_triples, records_to_recordset
+    from kg.records.plain import model_node
     from kg.store import reason
     from kg.vocab import RECORDS_GRAPH
 
     graph = ox.NamedNode(str(RECORDS_GRAPH))
-    has_release = ox.NamedNode("https://w3id.org/ai-openness/ontology#hasRelease")
-    for iri in records.models():
-        if iri.startswith("_:"):
-            continue
-        model = ox.NamedNode(iri)
-        releases = [q.object for q in store.quads_for_pattern(model, has_release, None, graph)]
-        for subject in [model, *releases]:
-            for quad in list(store.quads_for_pattern(subject, None, None, graph)):
+    triples = list(records.triples)
+    stored = stored_records(store, records.models())
+    notes: list[str] = []
+    if merge and stored:
+        plain = records_from_triples(triples)
+        out = []
+        for record in plain:
+            iri = model_node(record.get("id"), "new").value if record.get("id") else ""
+            if iri in stored:
+                record, conflicts = merged_record(_plain([q.triple for q in stored[iri]]), record)
+                notes.append(f"merged {record['id']} with its stored record"
+                             + (f" ({len(conflicts)} conflict{'s' if len(conflicts) != 1 else ''})" if conflicts
+                                else ""))
+                notes.extend(f"  conflict: {c.describe()}" for c in conflicts)
+            out.append(record)
+        triples = list(records_to_recordset(out).triples)
+    else:
+        for iri, quads in stored.items():
+            notes.append(f"replaced {iri.rsplit('/', 1)[-1]}: its stored record ({len(quads)} statements) gave way "
+                         "to the new one (--merge keeps the stored claims)")
+    for quads in stored.values():
+        for quad in quads:
+            if not isinstance(quad.subject, ox.BlankNode):  # free-text licences may be shared: kept
                 store.remove(quad)
-    store.extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in records.triples)
+    store.extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples)
     reason(store)
+    return notes
 
 
 def run(args: argparse.Namespace) -> int:
@@ -72,10 +141,12 @@ def run(args: argparse.Namespace) -> int:
         before = backend.quads()
         copy = ox.Store()
         copy.extend(before)
-        replace_records(copy, records)
+        notes = apply_records(copy, records, merge=args.merge)
         done = sync(backend, before, list(copy))
     finally:
         backend.close()
+    for note in notes:
+        print(f"openness load: {note}", file=sys.stderr)
     models = len(records.models())
     print(f"loaded {models} model record{'s' if models != 1 else ''} into {spec}: "
           f"{done.added} statements added, {done.removed} removed", file=sys.stderr)

@@ -121,6 +121,9 @@ def run(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGTERM, _stop)
     try:
         server.run()
+    except KeyboardInterrupt:  # Ctrl-C: a normal way to stop (waitress usually takes it itself)
+        pass
     finally:
         engine_of(app).close()
+    print("openness serve: stopped", file=sys.stderr, flush=True)
     return 0
