@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
 import pytest
 from fake_sparql import FakeSparql
 
 from kg.cli import main
 from kg.linking import COLUMNS, Entry, add_links_to_yaml, find_links, write_sssom
-
-EXTERNAL = Path(__file__).resolve().parents[2] / "shared" / "external"
+from tests.conftest import EXTERNAL  # noqa: E402 - $OPENNESS_EXTERNAL or the shared folder
 
 MODELS = [
     {"id": "olmo-7b", "name": "OLMo 7B", "developer": "Ai2", "huggingface": ["allenai/OLMo-7B"]},
@@ -74,7 +72,7 @@ def test_cli_without_any_source_is_one_line_error(tmp_path, capsys):
 @pytest.mark.skipif(not (EXTERNAL / "mot").is_dir(), reason=f"the external datasets are not present at {EXTERNAL}")
 def test_bundled_kg_links_to_mot_and_osai(tmp_path, capsys):
     out, review = tmp_path / "links.tsv", tmp_path / "review.tsv"
-    assert main(["link", "-o", str(out), "--review", str(review)]) == 0
+    assert main(["link", "--external", str(EXTERNAL), "-o", str(out), "--review", str(review)]) == 0
     text = out.read_text()
     assert "model:olmo-7b\tOLMo 7B\tskos:exactMatch\tmot:OLMo-7B.yml" in text
     assert "osai:" in text
