@@ -37,10 +37,15 @@ def describe(claim: Claim | None, kind: str, facts: ModelFacts) -> str:
     text = f"{kind_label(kind)} {value.replace('-', ' ')}"
     if claim.licences and claim.availability in _AVAILABLE:
         text += " under " + " and ".join(licence_text(lic, facts) for lic in claim.licences)
-    sources = claim.sources or facts.sources
-    if sources:
-        text += f" [{sources[0]}]"
+    evidence = claim_evidence(claim)
+    text += f" [{evidence[0]}]" if evidence else " (no claim-level source)"
     return text
+
+
+def claim_evidence(claim: Claim) -> list[str]:
+    """The URLs that back this very claim: its own sources, else the artifact's URL (the page that serves
+    it shows how it is released). Never the record's sources, which back the record as a whole."""
+    return claim.sources or (claim.urls if claim.availability in _AVAILABLE else [])
 
 
 def category_reason(category: str, facts: ModelFacts) -> str:
@@ -71,7 +76,8 @@ def conflict_reasons(facts: ModelFacts) -> list[str]:
     for kind, claims in facts.conflicts().items():
         decided = facts.deciding[kind]
         stated = " vs ".join(
-            f"{_VALUES.get(c.availability or '', c.availability)} [{(c.sources or facts.sources or ['no source'])[0]}]"
+            f"{_VALUES.get(c.availability or '', c.availability)} "
+            f"[{(claim_evidence(c) or ['no claim-level source'])[0]}]"
             for c in claims
         )
         lines.append(
