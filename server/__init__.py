@@ -27,13 +27,13 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     The blueprints and the engine are imported here, not at the top: the query workers import
     ``server.executor``, and with it this package, and need none of them."""
-    from server import describe, gsp, openapi, pages, site, sparql
+    from server import describe, gsp, openapi, pages, protocol, site, sparql
     from server.engine import Engine
     from server.errors import install_errors
     from server.hooks import install_admission, install_limits
     from server.templating import install_templating
 
-    blueprints = (sparql.bp, gsp.bp, describe.bp, pages.bp, openapi.bp)
+    blueprints = (sparql.bp, gsp.bp, describe.bp, pages.bp, openapi.bp, protocol.bp)
     app = Flask(__name__)
     app.config.update(DEFAULTS)
     if config:
@@ -45,6 +45,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         app.register_blueprint(blueprint)
     site.register(app)
     install_limits(app)
+    protocol.install(app)
     install_admission(app)
     install_errors(app)
     install_templating(app)

@@ -29,7 +29,7 @@ def rdf_response(turtle: str) -> Response:
     import pyoxigraph as ox
 
     triples = [q.triple for q in ox.parse(turtle.encode(), format=ox.RdfFormat.TURTLE)]
-    media = negotiate(request.headers.get("Accept"), request.args.get("format"), "graph")
+    media = negotiate(request.headers.get("Accept"), tuple(request.args.getlist("format")), "graph")
     response = Response(serialize_graph(triples, media), mimetype=media)
     response.headers["Vary"] = "Accept"
     return response
@@ -47,7 +47,8 @@ def _counts() -> dict[str, object]:
         for row in engine.select("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"):
             graphs[row["g"].value] = int(row["n"].value)
         return {
-            "triples": number("SELECT (COUNT(*) AS ?n) WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }"),
+            # the default graph is the union of the named graphs: counting it and them would count twice
+            "triples": number("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"),
             "models": number("SELECT (COUNT(DISTINCT ?m) AS ?n) WHERE { ?m a <https://w3id.org/ai-openness/"
                              "ontology#AIModel> }"),
             "subjects": number("SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o }"),

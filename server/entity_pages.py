@@ -108,7 +108,7 @@ def _describe(iri: str) -> Response:
     triples = list(engine_of(current_app).internal_query(f"CONSTRUCT {{ <{iri}> ?p ?o }} WHERE {{ <{iri}> ?p ?o }}"))
     if not triples:
         raise NotFound(f"no resource <{iri}> in this knowledge graph")
-    media = negotiate(request.headers.get("Accept"), request.args.get("format"), "graph")
+    media = negotiate(request.headers.get("Accept"), tuple(request.args.getlist("format")), "graph")
     response = Response(serialize_graph(triples, media), mimetype=media)
     response.headers["Vary"] = "Accept"
     return response

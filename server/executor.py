@@ -52,7 +52,7 @@ class QueryRequest:
     default_graphs: tuple[str, ...] = ()
     named_graphs: tuple[str, ...] = ()
     accept: str | None = None
-    format: str | None = None
+    format: str | tuple[str, ...] | None = None
     row_limit: int = 10_000
     #: the base IRI relative IRIs resolve against (the endpoint's URL)
     base_iri: str | None = None

@@ -1,6 +1,10 @@
 """The SPARQL 1.1 Graph Store HTTP Protocol at /store (``?graph=IRI`` or ``?default``).
 
 Reads are open; PUT, POST and DELETE need the bearer token and go through the checked-write pipeline.
+``GET ?default`` is the default graph SPARQL queries see: the union of every graph (the service
+description says ``sd:UnionDefaultGraph``), so the two protocols agree. A write to ``?default`` changes
+the store's unnamed graph, which is part of that union. ``GET /store`` without a graph gives the whole
+dataset, as N-Quads or TriG.
 """
 
 from __future__ import annotations
@@ -66,21 +70,47 @@ def _body_triples(graph: str) -> list[ox.Triple]:
     return [q.triple for q in quads]
 
 
+#: The dataset (quads) formats, the first being the default.
+DATASET_TYPES = ("application/n-quads", "application/trig")
+_DATASET_NAMES = {"nq": "application/n-quads", "nquads": "application/n-quads", "n-quads": "application/n-quads",
+                  "trig": "application/trig"}
+
+
+def _dataset() -> Response:
+    """Every graph of the store, as N-Quads or TriG (by ``format`` or Accept)."""
+    from werkzeug.exceptions import NotAcceptable
+
+    named = [_DATASET_NAMES.get(v.strip().lower(), v.strip().lower()) for v in request.args.getlist("format")]
+    media = next((m for m in named if m in DATASET_TYPES), None)
+    if media is None:
+        if named:
+            raise NotAcceptable(f"the dataset is served as {', '.join(DATASET_TYPES)} (format=nq or trig)")
+        media = request.accept_mimetypes.best_match(DATASET_TYPES, default=None) if request.accept_mimetypes \
+            else DATASET_TYPES[0]
+        if media is None:
+            raise NotAcceptable(f"the dataset is served as {', '.join(DATASET_TYPES)}; name a graph with "
+                                "?graph=IRI or ?default for a triple format")
+    data = engine_of(current_app).backend.quads()
+    fmt = ox.RdfFormat.N_QUADS if media == "application/n-quads" else ox.RdfFormat.TRIG
+    response = Response(ox.serialize(data, format=fmt) or b"", mimetype=media)
+    response.headers["Vary"] = "Accept"
+    return response
+
+
 @bp.route("/store", methods=["GET", "HEAD"])
 def read() -> Response:
-    """The triples of one graph, in the negotiated RDF format."""
+    """The triples of one graph, in the negotiated RDF format; without a graph, the dataset."""
+    if not request.args.getlist("graph") and "default" not in request.args:
+        return _dataset()
     graph = _target()
     if not _exists(graph):
         raise NotFound(f"no graph <{graph}> in this store")
     engine = engine_of(current_app)
     pattern = "{ ?s ?p ?o }" if graph == "default" else f"{{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
-    if graph == "default":
-        # the protocol's default graph is the store's default graph, not the union the query endpoint shows
-        result = engine.backend.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", default_graphs=["default"])
-    else:
-        result = engine.internal_query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {pattern}")
+    # ?default: the union default graph, as SPARQL sees it
+    result = engine.internal_query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {pattern}")
     triples = list(result)  # type: ignore[call-overload]
-    media = negotiate(request.headers.get("Accept"), request.args.get("format"), "graph")
+    media = negotiate(request.headers.get("Accept"), tuple(request.args.getlist("format")), "graph")
     response = Response(serialize_graph(triples, media), mimetype=media)
     response.headers["Vary"] = "Accept"
     return response

@@ -14,6 +14,11 @@ ADMITTED_BLUEPRINTS = ("sparql", "gsp")
 WRITE_METHODS = ("PUT", "POST", "DELETE", "PATCH")
 #: The request-global flag :func:`mark_write` sets.
 WRITE_FLAG = "openness_write"
+#: What a browser page on another origin may send to the read endpoints (answered in CORS preflights).
+PREFLIGHT_METHODS = "GET, HEAD, POST, OPTIONS"
+PREFLIGHT_HEADERS = "Accept, Accept-Language, Content-Language, Content-Type, Cache-Control, If-None-Match"
+#: Seconds a browser may cache a preflight answer.
+PREFLIGHT_MAX_AGE = "600"
 
 
 def install_limits(app: Flask) -> None:
@@ -33,16 +38,34 @@ def install_limits(app: Flask) -> None:
         origin = cors_origin(app)
         if origin is not None:
             response.headers.setdefault("Access-Control-Allow-Origin", origin)
-            response.headers.setdefault("Access-Control-Expose-Headers", "X-Openness-Truncated, X-Openness-Rows")
+            response.headers.setdefault("Access-Control-Expose-Headers",
+                                        "X-Openness-Truncated, X-Openness-Rows, ETag, Last-Modified, Link")
             if origin != "*":
                 response.headers.add("Vary", "Origin")
+            if is_preflight():
+                response.headers["Access-Control-Allow-Methods"] = (
+                    PREFLIGHT_METHODS if origin == "*" else "GET, HEAD, POST, PUT, DELETE, OPTIONS")
+                response.headers["Access-Control-Allow-Headers"] = (
+                    PREFLIGHT_HEADERS if origin == "*" else PREFLIGHT_HEADERS + ", Authorization")
+                response.headers["Access-Control-Max-Age"] = PREFLIGHT_MAX_AGE
         return response
 
 
+def is_preflight() -> bool:
+    """Whether this is a browser's CORS preflight (OPTIONS naming the method it will send)."""
+    return request.method == "OPTIONS" and "Access-Control-Request-Method" in request.headers
+
+
 def is_write() -> bool:
-    """Whether this request asks to change the store (an update, or a Graph Store write)."""
+    """Whether this request asks to change the store (an update, or a Graph Store write); for a CORS
+    preflight, whether the request it announces would."""
     if g.get(WRITE_FLAG) or request.path == "/update":
         return True
+    if is_preflight():
+        method = request.headers.get("Access-Control-Request-Method", "").upper()
+        if request.blueprint == "gsp" and method in WRITE_METHODS:
+            return True
+        return method == "POST" and request.path != "/sparql"  # the only read taking POST is /sparql
     if request.blueprint == "gsp" and request.method in WRITE_METHODS:
         return True
     return request.path == "/sparql" and request.method == "POST" and request.mimetype == "application/sparql-update"

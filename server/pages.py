@@ -210,7 +210,7 @@ def _describe(iri: str, with_releases: bool) -> Response:
     triples = list(engine_of(current_app).internal_query(sparql))  # type: ignore[call-overload]
     if not triples:
         raise NotFound(f"no resource <{iri}> in this knowledge graph")
-    media = negotiate(request.headers.get("Accept"), request.args.get("format"), "graph")
+    media = negotiate(request.headers.get("Accept"), tuple(request.args.getlist("format")), "graph")
     response = Response(serialize_graph(triples, media), mimetype=media)
     response.headers["Vary"] = "Accept"
     return response
@@ -292,13 +292,18 @@ def _ontology() -> tuple[bytes, list[tuple[str, str, list[dict[str, object]]]], 
     return turtle, groups, header
 
 
+def ontology_version_info() -> str:
+    """The ontology's ``owl:versionInfo`` (the last segment of its version IRI)."""
+    return _ontology()[2]["version"]
+
+
 @bp.route("/ontology")
 def ontology() -> Response:
     """The ontology: Turtle (or another RDF format) for programs, generated documentation for browsers."""
     turtle, groups, header = _ontology()
     if wants_html():
         return Response(render_template("ontology.html", groups=groups, header=header), mimetype="text/html")
-    media = negotiate(request.headers.get("Accept"), request.args.get("format"), "graph")
+    media = negotiate(request.headers.get("Accept"), tuple(request.args.getlist("format")), "graph")
     if media == "text/turtle":
         body = turtle
     else:

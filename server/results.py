@@ -53,7 +53,14 @@ ALIASES = {
     "application/x-turtle": "text/turtle",
     "application/turtle": "text/turtle",
     "application/json+ld": "application/ld+json",
+    "application/x-json+ld": "application/ld+json",
     "application/xml+rdf": "application/rdf+xml",
+    # N3 is a superset of Turtle: a client asking for N3 reads Turtle
+    "text/n3": "text/turtle",
+    "text/rdf+n3": "text/turtle",
+    "application/n3": "text/turtle",
+    "application/sparql-results+csv": "text/csv",
+    "application/sparql-results+tsv": "text/tab-separated-values",
 }
 #: Short names of the ``format`` parameter.
 FORMAT_NAMES: dict[str, dict[Kind, str]] = {
@@ -72,6 +79,8 @@ FORMAT_NAMES: dict[str, dict[Kind, str]] = {
     "json-ld": {"graph": "application/ld+json"},
     "rdfxml": {"graph": "application/rdf+xml"},
     "rdf": {"graph": "application/rdf+xml"},
+    "rdf+xml": {"graph": "application/rdf+xml"},
+    "n3": {"graph": "text/turtle"},
 }
 
 
@@ -106,29 +115,49 @@ def parse_accept(header: str | None) -> list[tuple[str, float]]:
     return [(m, q) for m, q, _ in ranges]
 
 
+#: Names that mean a different type for a graph: JSON asked of RDF is JSON-LD.
+GRAPH_ALIASES = {"application/json": "application/ld+json"}
+
+
+def _alias(name: str, kind: Kind) -> str:
+    return GRAPH_ALIASES.get(name, ALIASES.get(name, name)) if kind == "graph" else ALIASES.get(name, name)
+
+
+def _named_format(value: str, kind: Kind) -> str | None:
+    """The media type a ``format``/``output``/``results`` value names for a ``kind`` result, if it fits one."""
+    name = value.strip().lower()
+    if name in FORMAT_NAMES:
+        return FORMAT_NAMES[name].get(kind)
+    media = _alias(name, kind)
+    return media if media in RESULT_TYPES[kind] else None
+
+
 @functools.lru_cache(maxsize=256)
-def negotiate(accept: str | None, format_param: str | None, kind: Kind) -> str:
-    """The media type to answer with: the ``format`` parameter first, then the Accept header (cached: clients
-    send the same few Accept headers, and parsing one costs more than a look-up's other bookkeeping)."""
+def negotiate(accept: str | None, format_param: str | tuple[str, ...] | None, kind: Kind) -> str:
+    """The media type to answer with: the first ``format``/``output``/``results`` value that names a format
+    fitting the result, else the Accept header (cached: clients send the same few of both).
+
+    Clients repeat these parameters (SPARQLWrapper sends ``format=tsv&format=text/tab-separated-values&
+    output=tsv&...``), so every value counts and the first usable one wins. When none is usable and the Accept
+    header states no preference either, the answer is 406 naming the parameter.
+    """
     offered = RESULT_TYPES[kind]
-    if format_param:
-        name = format_param.strip().lower()
-        if name in FORMAT_NAMES:
-            if kind in FORMAT_NAMES[name]:
-                return FORMAT_NAMES[name][kind]
-        else:
-            media = ALIASES.get(name, name)
-            if media in offered:
-                return media
+    values = (format_param,) if isinstance(format_param, str) else tuple(format_param or ())
+    values = tuple(v for v in values if v and v.strip())
+    for value in values:
+        media = _named_format(value, kind)
+        if media is not None:
+            return media
+    if values and not _states_preference(accept):
         raise NotAcceptableError(
-            f"format={format_param!r} does not fit a {kind} result; use one of {', '.join(offered)}"
+            f"format={values[0]!r} does not fit a {kind} result; use one of {', '.join(offered)}"
         )
     ranges = parse_accept(accept)
     if not ranges:
         return offered[0]
     scores: dict[str, float] = {}
     for media in offered:
-        names = {media} | {alias for alias, target in ALIASES.items() if target == media}
+        names = {media} | {alias for alias in (*ALIASES, *GRAPH_ALIASES) if _alias(alias, kind) == media}
         best: float | None = None
         best_specificity = -1
         for pattern, q in ranges:
@@ -151,6 +180,11 @@ def negotiate(accept: str | None, format_param: str | None, kind: Kind) -> str:
         )
     top = max(scores.values())
     return next(m for m in offered if scores.get(m) == top)
+
+
+def _states_preference(accept: str | None) -> bool:
+    """Whether an Accept header asks for something more specific than anything (``*/*``)."""
+    return any(media != "*/*" for media, _ in parse_accept(accept))
 
 
 @dataclass
@@ -340,7 +374,7 @@ def result_kind(result: object) -> Kind:
     return "graph"
 
 
-def render(result: object, accept: str | None, format_param: str | None, row_limit: int) -> Answer:
+def render(result: object, accept: str | None, format_param: str | tuple[str, ...] | None, row_limit: int) -> Answer:
     """Serialise a pyoxigraph result, stopping after ``row_limit`` rows or triples."""
     kind = result_kind(result)
     media = negotiate(accept, format_param, kind)

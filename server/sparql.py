@@ -50,6 +50,15 @@ def _one(pairs: list[tuple[str, str]], name: str) -> str | None:
     return values[0] if values else None
 
 
+#: Parameters clients use to name the result format (Virtuoso's, Joseki's, RASQAL's); SPARQLWrapper sends all.
+FORMAT_PARAMETERS = ("format", "output", "results")
+
+
+def format_values(pairs: list[tuple[str, str]]) -> tuple[str, ...]:
+    """Every value of the format parameters, in the order given (the first usable one wins)."""
+    return tuple(v for k, v in pairs if k in FORMAT_PARAMETERS)
+
+
 def _all(pairs: list[tuple[str, str]], name: str) -> tuple[str, ...]:
     return graphs_param([v for k, v in pairs if k == name])
 
@@ -139,7 +148,7 @@ def run_query(text: str, pairs: list[tuple[str, str]]) -> Response:
         default_graphs=_all(pairs, "default-graph-uri"),
         named_graphs=_all(pairs, "named-graph-uri"),
         accept=request.headers.get("Accept"),
-        format=_one(pairs, "format") or _one(pairs, "output"),
+        format=format_values(pairs),
         row_limit=int(current_app.config["ROW_LIMIT"]),
         base_iri=base_iri(),
     )

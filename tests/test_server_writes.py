@@ -149,7 +149,7 @@ def test_graph_store_protocol(make_app, tmp_path):
     assert client.delete("/store", query_string={"graph": graph}, headers=AUTH).status_code == 204
     assert client.get("/store", query_string={"graph": graph}).status_code == 404
     assert categories(client, "gsp-model") == set()
-    assert client.get("/store").status_code == 400
+    assert client.get("/store", query_string={"graph": graph, "default": ""}).status_code == 400
 
 
 def test_on_disk_store_keeps_writes_across_restarts(make_app, tmp_path):
