@@ -145,7 +145,8 @@ def run(sparql: str) -> Table:
     if not sparql.strip():
         return Table(error="the query is empty", status=400)
     admission = admission_of(current_app)
-    refusal = admission.enter(request.remote_addr or "unknown")
+    client = request.remote_addr or "unknown"
+    refusal = admission.enter(client)
     if refusal is not None:
         return Table(error=refusal.reason, status=429)
     try:
@@ -158,7 +159,7 @@ def run(sparql: str) -> Table:
         return Table(error=str(exc), status=400)
     finally:
         if refusal is None:
-            admission.leave()
+            admission.leave(client)
     return table_of(answer.media_type, answer.body, answer.truncated)
 
 

@@ -243,3 +243,13 @@ def test_organisation_and_family_pages_chart_their_models_and_link_to_the_table(
     family = client.get("/family/llama-3.1", headers={"Accept": "text/html"}).data.decode()
     compare = re.search(r'href="(/compare\?models=[^"]+)" id="family-compare"', family).group(1)
     assert client.get(compare.replace("&amp;", "&")).status_code == 200
+
+
+def test_query_page_queries_pass_admission_control(make_app):
+    app = make_app(STORE=None, CLIENT_RATE=0.001, CLIENT_BURST=1, USE_WORKERS=False)
+    client = app.test_client()
+    args = {"query": "ASK { ?s ?p ?o }", "view": "table"}
+    assert client.get("/query", query_string=args).status_code == 200
+    refused = client.get("/query", query_string=args)
+    assert refused.status_code == 429 and "too many requests" in refused.data.decode()
+    assert client.get("/models").status_code == 200  # browsing pages run no protocol query
