@@ -5,7 +5,10 @@ and the record readers both go through it."""
 from __future__ import annotations
 
 import json
+import re
+import threading
 import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -143,3 +146,37 @@ def test_graph_store_writes_refuse_entities_and_expansion(make_app):
                            content_type="text/turtle", headers=auth)
     assert response.status_code == 413 and b"expand" in response.data
     assert client.get("/store?graph=urn:g").status_code == before == 404
+
+
+class _Hostile(BaseHTTPRequestHandler):
+    """An endpoint answering with an entity bomb in SPARQL XML, or JSON nested 200,000 deep."""
+
+    def do_GET(self) -> None:  # noqa: N802 - the http.server API
+        if self.path.startswith("/xml"):
+            body, ctype = lol_xml().encode(), "application/sparql-results+xml"
+        else:
+            body, ctype = ("[" * 200_000 + "]" * 200_000).encode(), "application/sparql-results+json"
+        self.send_response(200)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        pass
+
+
+@pytest.mark.parametrize("path, message", [("/xml", "answered application/sparql-results+xml, not SPARQL JSON"),
+                                           ("/deep", "sent unreadable results (nested deeper than 100 levels")])
+def test_wikidata_answers_are_parsed_safely(path, message):
+    from kg.importers.wikidata import QueryFailed, run_query
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Hostile)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        with pytest.raises(QueryFailed, match=re.escape(message)):
+            run_query("SELECT * {}", f"http://127.0.0.1:{server.server_address[1]}{path}", timeout=10)
+    finally:
+        server.shutdown()
+        server.server_close()

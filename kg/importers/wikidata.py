@@ -19,8 +19,10 @@ from collections.abc import Sequence
 from typing import Any
 
 from kg import __version__
+from kg.errors import UnreadableInputError
 from kg.importers.common import slugify, today
 from kg.importers.registry import ImportOptions, ImportResult
+from kg.parsing import load_json
 
 PUBLIC_ENDPOINT = "https://query.wikidata.org/sparql"
 #: Wikimedia's User-Agent policy asks for a name, a version and a way to reach the maintainers.
@@ -29,6 +31,8 @@ ENTITY = "http://www.wikidata.org/entity/"
 PAGE = "https://www.wikidata.org/wiki/"
 DATASET = "https://www.wikidata.org/"
 BATCH = 50
+#: The largest answer read from an endpoint (a batch of items is a few hundred KiB).
+MAX_ANSWER_BYTES = 64 * 2**20
 
 _QID = re.compile(r"Q[1-9]\d*")
 _PREFIXES = """PREFIX wd: <http://www.wikidata.org/entity/>
@@ -107,7 +111,11 @@ def run_query(query: str, endpoint: str, timeout: float) -> list[dict[str, Any]]
     client.setReturnFormat(JSON)
     client.setTimeout(int(max(1, timeout)))
     try:
-        result = client.queryAndConvert()
+        # the raw answer, parsed here: SPARQLWrapper would follow the answer's Content-Type (XML through
+        # minidom, with its entities) and read any size
+        response = client.query().response
+        content_type = (response.headers.get("Content-Type") or "").split(";")[0].strip()
+        body = response.read(MAX_ANSWER_BYTES + 1)
     except urllib.error.HTTPError as exc:
         if exc.code == 429:
             wait = (exc.headers.get("Retry-After") or "").strip() if exc.headers else ""
@@ -120,7 +128,15 @@ def run_query(query: str, endpoint: str, timeout: float) -> list[dict[str, Any]]
     except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
         reason = getattr(exc, "reason", exc)
         raise QueryFailed(f"cannot reach {endpoint} (network failure: {reason})") from None
-    if not isinstance(result, dict) or "results" not in result:
+    if len(body) > MAX_ANSWER_BYTES:
+        raise QueryFailed(f"{endpoint} sent more than {MAX_ANSWER_BYTES // 2**20} MiB of results")
+    if "json" not in content_type:
+        raise QueryFailed(f"{endpoint} answered {content_type or 'without a Content-Type'}, not SPARQL JSON results")
+    try:
+        result = load_json(body.decode("utf-8", errors="replace"), endpoint)  # bounded nesting
+    except UnreadableInputError as exc:
+        raise QueryFailed(f"{endpoint} sent unreadable results ({exc.message})") from None
+    if not isinstance(result, dict) or not isinstance(result.get("results"), dict):
         raise QueryFailed(f"{endpoint} sent no SPARQL JSON results")
     return list(result["results"].get("bindings", []))
 
