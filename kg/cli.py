@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 from kg import __version__
 from kg.errors import OpennessError
+from kg.logs import configure_cli
 
 #: Sub-command name -> module in kg.commands, in the order ``--help`` lists them.
 COMMANDS: dict[str, str] = {
@@ -70,6 +71,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    configure_cli()  # library log records and warnings as one line each, never a traceback
     if not getattr(args, "_run", None):
         parser.print_help()
         return 2

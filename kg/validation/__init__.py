@@ -7,8 +7,8 @@
 ["weights: 'maybe' is not an availability; use public, gated, not-released or unknown"]
 
 Records are independent except for their ids, so the fast engine needs no graph store: it indexes the
-triples by predicate once and checks each focus node by dictionary look-ups. Shapes outside its SHACL
-Core subset are handed to pySHACL whole.
+triples by predicate once and checks each focus node by dictionary look-ups. Each shape outside its SHACL
+Core subset (``engine.supports``) is handed to pySHACL whole, and the results of both are merged.
 """
 
 from __future__ import annotations
@@ -24,9 +24,10 @@ import rdflib
 
 from kg.records.model import RecordSet, term_key, to_rdflib
 from kg.validation import engine as fast
-from kg.validation.pyshacl_run import run_pyshacl
+from kg.validation.messages import default_message
+from kg.validation.pyshacl_run import pyshacl_shapes_graph, run_pyshacl
 from kg.validation.report import SEVERITIES, Locator, Report, Result
-from kg.validation.shapes import SHP, Shape, ShapeSet, compile_shapes, our_shapes_graph, parse_shapes
+from kg.validation.shapes import SHP, Shape, ShapeSet, compile_shapes, load_shapes, our_shapes_graph
 from kg.vocab import AIO
 
 __all__ = ["Report", "Result", "licence_typing", "our_shapes", "validate"]
@@ -89,7 +90,8 @@ def validate(
     ours = our_shapes()
     shape_sets = [ours]
     if extra_shapes:
-        shape_sets.append(compile_shapes(parse_shapes([Path(p) for p in extra_shapes])))
+        shape_sets.append(load_shapes([Path(p) for p in extra_shapes]))
+    plans = [(shape_set, split_shapes(shape_set, engine)) for shape_set in shape_sets]
     problems = records.check_fields()  # before the records become triples (it checks the plain form)
     models = _models(records)
     repeated = _repeated_models(records)
@@ -98,18 +100,18 @@ def validate(
     locator = Locator(records, index)
     results: list[Result] = []
     graph: rdflib.Graph | None = None
-    if engine == "pyshacl" or any(s.unsupported for s in shape_sets):
+    if any(slow for _set, (_fast, slow) in plans):
         graph = data_graph(records)
     if release_triples:
         records.triples = []
-    for shape_set in shape_sets:
-        if engine == "pyshacl" or shape_set.unsupported:
+    for shape_set, (fast_shapes, slow) in plans:
+        for raw in fast.validate(fast_shapes, index):
+            results.append(_located(locator, raw.shape, raw.focus, raw.path, raw.value, raw.shape.severity,
+                                    raw.component, default_message(raw.component, raw.param, raw.focus,
+                                                                   raw.path, raw.value) or ""))
+        if slow:
             assert graph is not None
-            results.extend(_from_pyshacl(shape_set, graph, locator))
-        else:
-            for raw in fast.validate(shape_set.shapes, index):
-                results.append(_located(locator, raw.shape, raw.focus, raw.path, raw.value, raw.shape.severity,
-                                        raw.component))
+            results.extend(_from_pyshacl(shape_set, slow, graph, locator))
     results.extend(_record_results(records, repeated, ours, locator, {(r.focus, r.shape) for r in results}))
     results = _with_field_problems(results, problems)
     order = {node: i for i, node in enumerate(models)}
@@ -127,14 +129,22 @@ def _located(locator: Locator, shape: Shape | None, focus, path, value, severity
     return locator.locate(result, shape)
 
 
-def _from_pyshacl(shape_set: ShapeSet, graph: rdflib.Graph, locator: Locator) -> list[Result]:
-    found, _report = run_pyshacl(graph, shape_set.graph)
+def split_shapes(shape_set: ShapeSet, engine: str = "auto") -> tuple[list[Shape], list[Shape]]:
+    """The shapes with targets the fast engine evaluates, and those pySHACL must (all, for ``pyshacl``)."""
+    if engine == "pyshacl":
+        return [], list(shape_set.shapes)
+    fast_shapes = [s for s in shape_set.shapes if fast.supports(s)]
+    return fast_shapes, [s for s in shape_set.shapes if s not in fast_shapes]
+
+
+def _from_pyshacl(shape_set: ShapeSet, slow: list[Shape], graph: rdflib.Graph, locator: Locator) -> list[Result]:
+    found, _report = run_pyshacl(graph, pyshacl_shapes_graph(shape_set, slow), shape_set.files)
     out = []
     for r in found:
         shape = shape_set.all_shapes.get(r.shape)
-        fallback = r.messages[0] if r.messages else "the value does not conform"
-        if shape is not None and not shape.messages:
-            shape = None
+        param = shape.parameter(r.component) if shape is not None else None
+        fallback = default_message(r.component, param, r.focus, r.path, r.value) \
+            or (r.messages[0] if r.messages else f"the value does not conform ({r.component.value})")
         out.append(_located(locator, shape, r.focus, r.path, r.value, r.severity, r.component, fallback))
     return out
 

@@ -1,9 +1,12 @@
-"""A fast evaluator of the SHACL Core subset in ``kg.validation.shapes``, over an in-memory index.
+"""A fast evaluator of a SHACL Core subset, over an in-memory index.
 
-It follows pySHACL's semantics constraint by constraint (value nodes as sets, ``sh:pattern`` matched
-from the start of the string, ill-typed literals failing ``sh:datatype``) and
-``tests/test_shapes.py`` and ``bench/validate.py`` check that it gives pySHACL's results. It is fast
-because it walks dictionaries keyed by predicate instead of querying a graph per focus node.
+``supports(shape)`` says up front whether a shape (with everything it refers to) is inside the subset;
+the caller sends the others to pySHACL whole. Inside it, the engine follows the SHACL specification
+constraint by constraint (value nodes as sets, ``sh:pattern`` as SPARQL's REGEX, ill-typed literals
+failing ``sh:datatype``, boolean parameters active only when ``true``);
+``tests/test_validation_differential.py`` checks it against pySHACL on generated shapes and data, and
+``tests/test_shacl_core_conformance.py`` against the specification's text where pySHACL departs from it.
+It is fast because it walks dictionaries keyed by predicate instead of querying a graph per focus node.
 """
 
 from __future__ import annotations
@@ -16,8 +19,9 @@ from typing import Any
 
 import pyoxigraph as ox
 import rdflib
-from rdflib.namespace import RDF, RDFS, SH, XSD
+from rdflib.namespace import RDF, RDFS, XSD
 
+from kg.logs import quiet_literals
 from kg.perf import gc_paused
 from kg.records.model import to_rdflib
 from kg.validation.shapes import Path_, Shape
@@ -25,12 +29,6 @@ from kg.validation.shapes import Path_, Shape
 Term = Any
 _TYPE = f"<{RDF.type}>"
 _SUBCLASS = f"<{RDFS.subClassOf}>"
-_C = {name: ox.NamedNode(str(SH[name])) for name in (
-    "MinCountConstraintComponent", "MaxCountConstraintComponent", "PatternConstraintComponent",
-    "InConstraintComponent", "DatatypeConstraintComponent", "NodeKindConstraintComponent",
-    "ClassConstraintComponent", "HasValueConstraintComponent", "OrConstraintComponent",
-    "AndConstraintComponent", "NotConstraintComponent", "NodeConstraintComponent",
-    "MinLengthConstraintComponent", "MaxLengthConstraintComponent")}
 _CHUNK = 200_000
 #: sh:nodeKind -> the first characters of the N-Triples forms it allows.
 _KINDS = {
@@ -80,6 +78,8 @@ class RawResult:
     path: Path_ | None
     value: Term | None
     component: ox.NamedNode
+    #: The constraint's compiled parameter (for the default message).
+    param: Any = None
 
 
 class Index:
@@ -118,6 +118,7 @@ class Index:
         self.out = out
         self._inverse: dict[str, dict[str, list[str]]] = {}
         self._superclasses: dict[str, frozenset[str]] = {}
+        self._predicates: dict[str, list[str]] | None = None
         #: (id of a path-less shape, node) -> conforms; shapes outlive the index that memoises them.
         self.memo: dict[tuple[int, str], bool] = {}
 
@@ -149,9 +150,7 @@ class Index:
             return self.objects(node, path)
         op, arg = path
         if op == "^":
-            if isinstance(arg, str):
-                return self.subjects(arg, node)
-            raise ValueError("only a predicate can be inverted in the fast subset")
+            return self.subjects(arg, node)  # paths are normalized(): only a predicate is inverted
         if op == "/":
             current = [node]
             for step in arg:
@@ -164,6 +163,15 @@ class Index:
         for alternative in arg:
             found.update(dict.fromkeys(self.values(node, alternative)))
         return list(found)
+
+    def predicates(self, subject: str) -> list[str]:
+        """The predicates of the triples with ``subject`` (for sh:closed), the index built on first use."""
+        if self._predicates is None:
+            self._predicates = {}
+            for predicate, by_subject in self.out.items():
+                for s in by_subject:
+                    self._predicates.setdefault(s, []).append(predicate)
+        return self._predicates.get(subject, [])
 
     def superclasses(self, cls: Term) -> frozenset[Term]:
         """``cls`` and every class it is an ``rdfs:subClassOf*`` of in the data graph."""
@@ -190,6 +198,71 @@ class Index:
         return list(found)
 
 
+def normalized(path: Path_, inverse: bool = False) -> Path_:
+    """The same path with inverses on predicates only: ``^(a/b)`` is ``^b/^a``, ``^(a|b)`` is ``^a|^b``,
+    ``^^a`` is ``a`` (SPARQL 1.1, 9.1)."""
+    if isinstance(path, ox.NamedNode):
+        return ("^", path) if inverse else path
+    op, arg = path
+    if op == "^":
+        return normalized(arg, not inverse)
+    if op in ("/", "|"):
+        members = tuple(normalized(p, inverse) for p in arg)
+        return (op, members[::-1] if op == "/" and inverse else members)
+    return (op, normalized(arg, inverse))
+
+
+def path_supported(path: Path_) -> bool:
+    """Predicate, inverse, sequence and alternative paths, nested; not ``*``, ``+`` nor ``?``."""
+    if isinstance(path, ox.NamedNode):
+        return True
+    op, arg = path
+    if op == "^":
+        return path_supported(arg)
+    if op in ("/", "|"):
+        return all(path_supported(p) for p in arg)
+    return False
+
+
+def _nested(shape: Shape) -> list[Shape]:
+    """The shapes ``shape`` refers to: its property shapes and the members of its logical constraints."""
+    found = list(shape.properties)
+    for _component, param in shape.constraints:
+        if isinstance(param, Shape):
+            found.append(param)
+        elif isinstance(param, list):
+            found.extend(m for m in param if isinstance(m, Shape))
+    return found
+
+
+def unsupported(shape: Shape) -> list[str]:
+    """Why the fast engine cannot evaluate ``shape`` exactly (empty when it can): its own reasons, those of
+    every shape it refers to, and recursion (which SHACL leaves undefined)."""
+    reasons: list[str] = []
+    done: set[int] = set()
+
+    def visit(s: Shape, stack: tuple[int, ...]) -> None:
+        if id(s) in stack:
+            reasons.append(f"{s.node} refers to itself (a recursive shape)")
+            return
+        if id(s) in done:
+            return
+        done.add(id(s))
+        reasons.extend(s.unsupported)
+        if s.path is not None and not path_supported(s.path):
+            reasons.append(f"{s.node}: the path form is not in the fast subset")
+        for nested in _nested(s):
+            visit(nested, (*stack, id(s)))
+
+    visit(shape, ())
+    return reasons
+
+
+def supports(shape: Shape) -> bool:
+    """Whether the fast engine evaluates ``shape`` exactly as the SHACL specification says."""
+    return not unsupported(shape)
+
+
 class _Failed(Exception):
     """Raised by the first result when only conformance is asked."""
 
@@ -214,7 +287,7 @@ def focus_nodes(shape: Shape, index: Index) -> list[Term]:
 
 
 def validate(shapes: Iterable[Shape], index: Index) -> list[RawResult]:
-    """Every result of the shapes over the indexed data."""
+    """Every result of the shapes over the indexed data (the shapes must be ``supports``-ed)."""
     out: list[RawResult] = []
     with gc_paused():
         for shape in shapes:
@@ -223,7 +296,7 @@ def validate(shapes: Iterable[Shape], index: Index) -> list[RawResult]:
             for focus in focus_nodes(shape, index):
                 check(shape, focus, index, out)
     return [RawResult(r.shape, to_ox(r.focus), r.path, to_ox(r.value) if r.value is not None else None,
-                      r.component) for r in out]
+                      r.component, r.param) for r in out]
 
 
 def _compiled(shape: Shape) -> list[tuple[str, ox.NamedNode, Any, Any]]:
@@ -235,10 +308,15 @@ def _compiled(shape: Shape) -> list[tuple[str, ox.NamedNode, Any, Any]]:
             name = component.value.rsplit("#", 1)[-1]
             if name == "InConstraintComponent":
                 param = frozenset(nt(v) for v in param)
-            elif name in ("ClassConstraintComponent", "HasValueConstraintComponent"):
+            elif name in ("ClassConstraintComponent", "HasValueConstraintComponent", "EqualsConstraintComponent",
+                          "DisjointConstraintComponent"):
                 param = nt(param)
+            elif name == "ClosedConstraintComponent":
+                active, ignored = param
+                allowed = {nt(p.path) for p in shape.properties if isinstance(p.path, ox.NamedNode)}
+                param = frozenset(allowed | {nt(p) for p in ignored}) if active else None
             found.append((name, component, param, _VALUE_TESTS.get(name)))
-        shape.nt_path = nt_path(shape.path) if shape.path is not None else None
+        shape.nt_path = nt_path(normalized(shape.path)) if shape.path is not None else None
         shape.compiled = found
         shape.simple_test = (found[0][3], found[0][2]) if (
             len(found) == 1 and found[0][3] is not None and shape.path is None and not shape.properties
@@ -280,27 +358,92 @@ def check(shape: Shape, focus: Term, index: Index, out: list[RawResult]) -> None
         if test is not None:
             for v in values:
                 if not test(v, param, index):
-                    out.append(RawResult(shape, focus, path, v, component))
+                    out.append(RawResult(shape, focus, path, v, component, param))
             continue
-        if name == "MinCountConstraintComponent":
-            if len(values) < param:
-                out.append(RawResult(shape, focus, path, None, component))
-            continue
-        if name == "MaxCountConstraintComponent":
-            if len(values) > param:
-                out.append(RawResult(shape, focus, path, None, component))
-            continue
-        if name == "HasValueConstraintComponent" and param not in values:
-            out.append(RawResult(shape, focus, path, None, component))
+        for value in _FOCUS_TESTS[name](focus, values, param, index):
+            if name == "ClosedConstraintComponent":
+                predicate, value = value
+                out.append(RawResult(shape, focus, to_ox(predicate), value, component, param))
+            else:
+                out.append(RawResult(shape, focus, path, value, component, param))
     for prop in shape.properties:
         for v in values:
             check(prop, v, index, out)
 
 
-def _pattern(v: str, regex: Any, index: Index) -> bool:
+def _min_count(focus: str, values: list[str], n: int, index: Index) -> list[None]:
+    return [None] if len(values) < n else []
+
+
+def _max_count(focus: str, values: list[str], n: int, index: Index) -> list[None]:
+    return [None] if len(values) > n else []
+
+
+def _has_value(focus: str, values: list[str], term: str, index: Index) -> list[None]:
+    return [] if term in values else [None]
+
+
+def _unique_lang(focus: str, values: list[str], active: bool, index: Index) -> list[None]:
+    """One result (without a value) per language tag two value nodes share (SHACL 4.4.4)."""
+    if not active:
+        return []
+    counts: dict[str, int] = {}
+    for v in values:
+        tag = _language(v)
+        if tag:
+            counts[tag] = counts.get(tag, 0) + 1
+    return [None for n in counts.values() if n > 1]
+
+
+def _closed(focus: str, values: list[str], allowed: frozenset[str] | None, index: Index) -> list[tuple[str, str]]:
+    """(predicate, object) of each triple of a value node whose predicate is not allowed (SHACL 4.8.1)."""
+    if allowed is None:
+        return []
+    return [(p, o) for v in values for p in index.predicates(v) if p not in allowed for o in index.objects(v, p)]
+
+
+def _equals(focus: str, values: list[str], predicate: str, index: Index) -> list[str]:
+    others = index.objects(focus, predicate)
+    return [v for v in values if v not in others] + [o for o in others if o not in values]
+
+
+def _disjoint(focus: str, values: list[str], predicate: str, index: Index) -> list[str]:
+    others = index.objects(focus, predicate)
+    return [v for v in values if v in others]
+
+
+_FOCUS_TESTS = {
+    "MinCountConstraintComponent": _min_count,
+    "MaxCountConstraintComponent": _max_count,
+    "HasValueConstraintComponent": _has_value,
+    "UniqueLangConstraintComponent": _unique_lang,
+    "ClosedConstraintComponent": _closed,
+    "EqualsConstraintComponent": _equals,
+    "DisjointConstraintComponent": _disjoint,
+}
+
+
+def _language(v: str) -> str | None:
+    """The (lowercase) language tag of a literal in N-Triples form, or None."""
+    if not v.startswith('"'):
+        return None
+    return to_ox(v).language or None
+
+
+def _lang_matches(tag: str, ranges: tuple[str, ...]) -> bool:
+    """SPARQL langMatches (RFC 4647 basic filtering) of a non-empty tag against any of ``ranges``."""
+    return any(r == "*" or tag == r or tag.startswith(r + "-") for r in ranges)
+
+
+def _language_in(v: str, ranges: tuple[str, ...], index: Index) -> bool:
+    tag = _language(v)
+    return bool(tag) and _lang_matches(tag, ranges)
+
+
+def _pattern(v: str, pattern: Any, index: Index) -> bool:
     if v.startswith("_"):
         return False
-    return regex.match(lexical(v)) is not None
+    return pattern.search(lexical(v))
 
 
 def _length(v: str) -> int | None:
@@ -312,12 +455,13 @@ def _datatype_ok(lexical: str, datatype: str, language: str | None, rule: str) -
     """pySHACL's sh:datatype test, on the rdflib literal equal to the oxigraph one."""
     from pyshacl.constraints.core.value_constraints import DatatypeConstraintComponent
 
-    if language:
-        literal = rdflib.Literal(lexical, lang=language)
-    elif datatype == str(XSD.string):
-        literal = rdflib.Literal(lexical)
-    else:
-        literal = rdflib.Literal(lexical, datatype=rdflib.URIRef(datatype))
+    with quiet_literals():  # an ill-typed literal is a result here, not a log record
+        if language:
+            literal = rdflib.Literal(lexical, lang=language)
+        elif datatype == str(XSD.string):
+            literal = rdflib.Literal(lexical)
+        else:
+            literal = rdflib.Literal(lexical, datatype=rdflib.URIRef(datatype))
     rule_ref = rdflib.URIRef(rule)
     if literal.datatype == rule_ref:
         if getattr(literal, "ill_typed", None) is True:
@@ -343,6 +487,16 @@ def _node_kind(v: str, kind: ox.NamedNode, index: Index) -> bool:
     return v[0] in _KINDS.get(kind.value.rsplit("#", 1)[-1], "")
 
 
+def _min_length(v: str, n: int, index: Index) -> bool:
+    length = _length(v)
+    return length is not None and length >= n
+
+
+def _max_length(v: str, n: int, index: Index) -> bool:
+    length = _length(v)
+    return length is not None and length <= n
+
+
 _VALUE_TESTS = {
     "PatternConstraintComponent": _pattern,
     "InConstraintComponent": lambda v, allowed, index: v in allowed,
@@ -351,11 +505,13 @@ _VALUE_TESTS = {
     "ClassConstraintComponent": lambda v, cls, index: not v.startswith('"') and index.is_instance(v, cls),
     "OrConstraintComponent": lambda v, members, index: any(conforms(m, v, index) for m in members),
     "AndConstraintComponent": lambda v, members, index: all(conforms(m, v, index) for m in members),
+    "XoneConstraintComponent": lambda v, members, index: sum(conforms(m, v, index) for m in members) == 1,
     "NotConstraintComponent": lambda v, member, index: not conforms(member, v, index),
     "NodeConstraintComponent": lambda v, member, index: conforms(member, v, index),
-    "MinLengthConstraintComponent": lambda v, n, index: (_length(v) or 0) >= n if _length(v) is not None
-    else False,
-    "MaxLengthConstraintComponent": lambda v, n, index: _length(v) is not None and _length(v) <= n,
+    "MinLengthConstraintComponent": _min_length,
+    "MaxLengthConstraintComponent": _max_length,
+    "LanguageInConstraintComponent": _language_in,
 }
 
-__all__ = ["Index", "RawResult", "conforms", "focus_nodes", "nt", "to_ox", "to_rdflib", "validate"]
+__all__ = ["Index", "RawResult", "conforms", "focus_nodes", "nt", "supports", "to_ox", "to_rdflib", "unsupported",
+           "validate"]

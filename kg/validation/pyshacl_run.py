@@ -8,8 +8,10 @@ from typing import Any
 import rdflib
 from rdflib.namespace import RDF, SH
 
+from kg.errors import UnreadableInputError
+from kg.logs import quiet_literals
 from kg.records.model import from_rdflib
-from kg.validation.shapes import Path_, compile_path
+from kg.validation.shapes import _TARGETS, Path_, Shape, ShapeSet, compile_path
 
 
 @dataclass(frozen=True)
@@ -25,25 +27,66 @@ class PyshaclResult:
     messages: tuple[str, ...]
 
 
-def run_pyshacl(data: rdflib.Graph, shapes: rdflib.Graph) -> tuple[list[PyshaclResult], rdflib.Graph]:
-    """pySHACL's results for ``data`` (not modified) under ``shapes``, and its report graph."""
+def pyshacl_shapes_graph(shape_set: ShapeSet, keep: list[Shape]) -> rdflib.Graph:
+    """The shapes graph with targets only on the shapes of ``keep``: pySHACL then validates those alone,
+    while every shape they refer to stays as it is."""
+    if len(keep) == len(shape_set.shapes):
+        return shape_set.graph
+    kept = {s.source for s in keep}
+    graph = rdflib.Graph()
+    graph += shape_set.graph
+    for shape in shape_set.shapes:
+        if shape.source in kept:
+            continue
+        for predicate in _TARGETS:
+            graph.remove((shape.source, predicate, None))
+        if any(c.value == str(shape.source) for c in shape.target_classes):  # an implicit class target
+            graph.remove((shape.source, RDF.type, None))
+            graph.add((shape.source, RDF.type, SH.NodeShape if shape.path is None else SH.PropertyShape))
+    return graph
+
+
+def run_pyshacl(data: rdflib.Graph, shapes: rdflib.Graph,
+                files: list[str] | None = None) -> tuple[list[PyshaclResult], rdflib.Graph]:
+    """pySHACL's results for ``data`` (not modified) under ``shapes``, and its report graph.
+
+    Shapes pySHACL refuses to load are unreadable input, named by ``files``.
+    """
     from pyshacl import validate
+    from pyshacl.errors import ReportableRuntimeError
 
-    _conforms, report, _text = validate(data, shacl_graph=shapes, inference="none", advanced=False,
-                                        allow_warnings=False, abort_on_first=False)
-    return read_report(report), report
+    try:
+        with quiet_literals():
+            _conforms, report, _text = validate(data, shacl_graph=shapes, inference="none", advanced=False,
+                                                allow_warnings=False, abort_on_first=False)
+    except ReportableRuntimeError as exc:
+        message = " ".join(str(getattr(exc, "message", exc)).split())
+        raise UnreadableInputError(", ".join(files or ["the shapes graph"]),
+                                   f"not usable SHACL: {message}") from None
+    return read_report(report, shapes), report
 
 
-def read_report(report: rdflib.Graph) -> list[PyshaclResult]:
-    """The results of a SHACL validation report graph."""
+def read_report(report: rdflib.Graph, shapes: rdflib.Graph | None = None) -> list[PyshaclResult]:
+    """The results of a SHACL validation report graph.
+
+    A complex result path is read from the source shape's ``sh:path`` in ``shapes`` where given:
+    pySHACL copies only the top node of a path into its report.
+    """
     out = []
-    for node in report.subjects(RDF.type, SH.ValidationResult):
+    # the report's own results; pySHACL also types the nested results of sh:node (sh:detail) as results
+    top = [r for root in report.subjects(RDF.type, SH.ValidationReport) for r in report.objects(root, SH.result)]
+    for node in top:
         path = report.value(node, SH.resultPath)
         value = report.value(node, SH.value)
+        shape = report.value(node, SH.sourceShape)
+        if isinstance(path, rdflib.BNode) and shapes is not None and shapes.value(shape, SH.path) is not None:
+            path = compile_path(shapes, shapes.value(shape, SH.path))
+        elif path is not None:
+            path = compile_path(report, path)
         out.append(PyshaclResult(
-            shape=from_rdflib(report.value(node, SH.sourceShape)),
+            shape=from_rdflib(shape),
             focus=from_rdflib(report.value(node, SH.focusNode)),
-            path=compile_path(report, path) if path is not None else None,
+            path=path,
             value=from_rdflib(value) if value is not None else None,
             severity=str(report.value(node, SH.resultSeverity)).rsplit("#", 1)[-1],
             component=from_rdflib(report.value(node, SH.sourceConstraintComponent)),

@@ -70,13 +70,16 @@ def write_json(report: Report, out: TextIO) -> None:
     out.write("\n")
 
 
+_PATH_PREDICATES = {"^": SH.inversePath, "*": SH.zeroOrMorePath, "+": SH.oneOrMorePath, "?": SH.zeroOrOnePath}
+
+
 def _path_node(graph: rdflib.Graph, path: object) -> rdflib.term.Node:
     if isinstance(path, ox.NamedNode):
         return rdflib.URIRef(path.value)
     op, arg = path  # type: ignore[misc]
     node = rdflib.BNode()
-    if op == "^":
-        graph.add((node, SH.inversePath, _path_node(graph, arg)))
+    if op in _PATH_PREDICATES:
+        graph.add((node, _PATH_PREDICATES[op], _path_node(graph, arg)))
         return node
     items = [_path_node(graph, p) for p in arg]
     head = rdflib.BNode()

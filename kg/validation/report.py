@@ -16,6 +16,7 @@ from kg.validation.shapes import Path_, Shape
 from kg.vocab import AIO, ARTIFACT_SLUGS, HF, LICENSE, SCHEMA, SPDX, WIKIDATA, local_name
 
 SEVERITIES = ("Violation", "Warning", "Info")
+_MODIFIERS = ("*", "+", "?")
 _RELEASE = ox.NamedNode(str(AIO.hasRelease))
 _ARTIFACT = ox.NamedNode(str(AIO.artifact))
 _LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
@@ -43,6 +44,7 @@ PREFIXES = {
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
     "shp": "https://w3id.org/ai-openness/shapes#",
     "sh": "http://www.w3.org/ns/shacl#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
 }
 
 
@@ -165,6 +167,9 @@ def _step(path: Path_, full: bool, top: bool = False) -> str:
     op, arg = path
     if op == "^":
         return "^" + _step(arg, full)
+    if op in _MODIFIERS:
+        inner = _step(arg, full)
+        return (inner if isinstance(arg, ox.NamedNode) or inner.startswith("(") else f"({inner})") + op
     joined = op.join(_step(p, full) for p in arg)
     return joined if top else f"({joined})"
 
