@@ -14,23 +14,31 @@ from rdflib.term import Node
 
 from kg.resources import ontology_files
 
+#: The module of licence terms: ODRL data for kg.license_terms, SPARQL and the pages, no class axioms.
+TERMS_MODULE = "license-terms.ttl"
 
-@lru_cache(maxsize=1)
-def _modules() -> rdflib.Graph:
+
+@lru_cache(maxsize=2)
+def _modules(with_terms: bool = True) -> rdflib.Graph:
     g = rdflib.Graph()
     for path in ontology_files():
-        g.parse(path, format="turtle")
+        if with_terms or path.name != TERMS_MODULE:
+            g.parse(path, format="turtle")
     return g
 
 
-def ontology_graph(licences: Iterable[Node] = ()) -> rdflib.Graph:
-    """A fresh graph of the ontology modules, with licence typing for the KG's own and the given licences."""
+def ontology_graph(licences: Iterable[Node] = (), with_terms: bool = True) -> rdflib.Graph:
+    """A fresh graph of the ontology modules, with licence typing for the KG's own and the given licences.
+
+    ``with_terms=False`` leaves out the licence terms (ontology/license-terms.ttl): the reasoners need only
+    the licences' classes, which the typing states, and HermiT would otherwise load every rule."""
     from kg.licenses import kg_license_iris, license_typing_triples
 
     g = rdflib.Graph()
-    for prefix, ns in _modules().namespaces():
+    modules = _modules(with_terms)
+    for prefix, ns in modules.namespaces():
         g.bind(prefix, ns, override=True)
-    for t in _modules():
+    for t in modules:
         g.add(t)
     for t in license_typing_triples([*kg_license_iris(), *licences]):
         g.add(t)

@@ -15,10 +15,11 @@ from server.context import engine_of
 
 def register(app: Flask) -> None:
     """Add the analysts' pages to ``app``."""
-    from server import browse, charts, compare, downloads, entity_pages, home, links
+    from server import browse, charts, compare, downloads, entity_pages, home, licence_pages, links
 
-    for blueprint in (home.bp, browse.bp, compare.bp, downloads.bp, charts.bp, entity_pages.bp):
+    for blueprint in (home.bp, browse.bp, compare.bp, downloads.bp, charts.bp, entity_pages.bp, licence_pages.bp):
         app.register_blueprint(blueprint)
+    licence_pages.register_model_section(app)
     links.install(app)
     if app.config.get("WARM_PAGES", True):
         _keep_warm(app)

@@ -77,3 +77,20 @@ def test_organisation_and_family_pages_in_the_browser(page, live_server):
     assert page.inner_text("#org-country") == "US" and page.inner_text("#org-kind") == "company"
     page.goto(f"{live_server}/org/")
     assert "FR" in page.inner_text("#by-country") and "non-profit" in page.inner_text("#by-kind")
+
+
+def test_licence_and_model_pages_in_the_browser(page, live_server):
+    """From a model's licence terms to the licence page, its clauses and back to a model using it."""
+    page.goto(f"{live_server}/model/llama-3.2-11b-vision")
+    assert "commercial use conditional" in page.inner_text("#licence-terms")
+    assert page.locator("#assessment tr").count() == 11
+    assert page.inner_text("#assess-deployment_control .level") == "partial"
+    assert "does not conform" in page.inner_text("#osaid")
+    page.click("#licence-terms a[href='/license/llama3.2']")
+    page.wait_for_url(f"{live_server}/license/llama3.2")
+    assert "conditional" in page.inner_text("#commercial-use") and "700,000,000" in page.inner_text("#commercial-use")
+    assert "EU" in page.inner_text("#territories")
+    assert page.locator("#rules a.clause-source").count() >= 6
+    page.click("#licence-models a[href='/model/llama-3.2-1b']")
+    page.wait_for_url(f"{live_server}/model/llama-3.2-1b")
+    assert page.inner_text("#category") == "open-weight"

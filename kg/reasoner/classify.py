@@ -271,7 +271,7 @@ def _licences(models: Mapping[str, ModelFacts]) -> set[URIRef]:
 def classify_facts(models: Mapping[str, ModelFacts]) -> list[Classification]:
     """Classify grouped facts (the step ``bench/classify.py`` times as inference)."""
     with gc_paused():  # the ontology graph too: its many small objects would have the collector walk ``models``
-        path = RulePath(ontology_graph(_licences(models)))
+        path = RulePath(ontology_graph(_licences(models), with_terms=False))
         return [path.classify(f) for f in models.values()]
 
 

@@ -43,7 +43,7 @@ def abox(models: Mapping[str, ModelFacts]) -> rdflib.Graph:
     """The deciding claims as OWL individuals, plus the ontology with licence typing."""
     licences = {URIRef(lic) for m in models.values() for c in m.deciding.values() for lic in c.licences
                 if not lic.startswith("_:")}
-    g = ontology_graph(licences)
+    g = ontology_graph(licences, with_terms=False)
     for facts in models.values():
         m = URIRef(facts.iri)
         g.add((m, RDF.type, AIO.AIModel))
