@@ -31,7 +31,7 @@ from typing import Literal, Protocol, TypeVar
 
 import pyoxigraph as ox
 
-from kg.errors import ConfigurationError, QueryError
+from kg.errors import ConfigurationError, QueryError, UnreadableInputError
 from kg.vocab import INFERRED_GRAPH, ONTOLOGY_GRAPH, RECORDS_GRAPH
 
 Kind = Literal["bundled", "memory", "path", "remote"]
@@ -571,9 +571,15 @@ def parse_remote_result(payload: bytes, media: str) -> QueryResult:
         rdf_format = ox.RdfFormat.from_media_type(media)
         if rdf_format is None:
             raise StoreUnavailableError(f"the SPARQL engine answered with an unexpected type {media}")
-        return [q.triple for q in ox.parse(payload, format=rdf_format)]
+        from kg.parsing import parse_rdf
+
+        # the one safe RDF parse: no XML entity declarations, parsed size bounded by the answer's
+        quads = parse_rdf(payload, rdf_format, source="the SPARQL engine's answer", max_bytes=len(payload))
+        return [q.triple for q in quads]
     except SyntaxError as exc:
         raise StoreUnavailableError(f"the SPARQL engine's answer is unreadable: {_first_line(exc)}") from None
+    except UnreadableInputError as exc:
+        raise StoreUnavailableError(f"the SPARQL engine's answer is refused: {exc.message}") from None
 
 
 class StoreUnavailableError(ConfigurationError):

@@ -180,3 +180,11 @@ def test_wikidata_answers_are_parsed_safely(path, message):
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_a_remote_stores_rdf_answer_goes_through_the_safe_parse():
+    from kg.store import StoreUnavailableError, parse_remote_result
+
+    with pytest.raises(StoreUnavailableError, match="document type declaration"):
+        parse_remote_result(lol_xml().encode(), "application/rdf+xml")
+    assert len(parse_remote_result(b"<http://a> <http://b> <http://c> .\n", "application/n-triples")) == 1
