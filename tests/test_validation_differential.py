@@ -188,6 +188,7 @@ def test_fast_engine_equals_pyshacl(shapes_ttl: str, data_nt: str) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(3600)
 @settings(max_examples=3000, **{**SETTINGS, "derandomize": False})
 @given(shapes_text(), data())
 def test_fast_engine_equals_pyshacl_long(shapes_ttl: str, data_nt: str) -> None:

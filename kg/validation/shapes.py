@@ -283,7 +283,7 @@ def compile_path(graph: rdflib.Graph, node: Any, owner: Any = None, _seen: froze
     seen = _seen | {node}
     forms = [p for p in (*_PATH_OPERATORS, RDF.first) if (node, p, None) in graph]
     if len(forms) != 1:
-        raise bad("is a blank node that is neither a list nor one of sh:inversePath, sh:alternativePath, "
+        raise bad("is a blank node that is not exactly one of: a list, sh:inversePath, sh:alternativePath, "
                   "sh:zeroOrMorePath, sh:oneOrMorePath, sh:zeroOrOnePath")
     if forms[0] == RDF.first:
         members = rdf_list(graph, node, owner, SH.path)
