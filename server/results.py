@@ -174,6 +174,11 @@ def negotiate(accept: str | None, format_param: str | tuple[str, ...] | None, ki
                 best, best_specificity = q, specificity
         if best is not None and best > 0:
             scores[media] = best
+    if not scores and kind == "graph" and all(_alias(m, "solutions") in RESULT_TYPES["solutions"]
+                                              for m, _ in ranges):
+        # a client that asks only for SPARQL result formats (rdflib's SPARQLStore with returnFormat=json
+        # sends Accept: application/sparql-results+json for CONSTRUCT too) gets the graph in the default format
+        return offered[0]
     if not scores:
         raise NotAcceptableError(
             f"none of the accepted types fits a {kind} result; this endpoint offers {', '.join(offered)}"
