@@ -72,8 +72,13 @@ def compare() -> Response:
         if facts is None:
             raise NotFound(f"no model '{slug}' in this knowledge graph")
         models.append(facts)
-    dimensions = [(label, [m["dimensions"][i][1] for m in models]) for i, (label, _) in
+    from server.context import engine_of
+    from server.verdicts import shown, verdicts
+
+    engine = engine_of(current_app)
+    judged = [shown(verdicts(engine, str(m["iri"])), m["dimensions"]) for m in models]  # type: ignore[arg-type]
+    dimensions = [(label, [j["dimensions"][i][1:] for j in judged]) for i, (label, _) in
                   enumerate(models[0]["dimensions"])]
     html = render_template("compare.html", models=models, artifacts=artifact_rows(models), dimensions=dimensions,
-                           terms=weights_terms(models))
+                           terms=weights_terms(models), osaid=[j["osaid"] for j in judged])
     return Response(html, mimetype="text/html")

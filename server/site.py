@@ -32,6 +32,7 @@ def warm(app: Flask) -> threading.Thread:
     from server.catalogue import catalogue_of
     from server.charts import HOME_CHARTS, chart_spec, render
     from server.home import summary
+    from server.verdicts import rule_path
 
     def run() -> None:
         engine = engine_of(app)
@@ -42,6 +43,7 @@ def warm(app: Flask) -> threading.Thread:
             cat.order("name", SORTS["name"])
             for name, params in HOME_CHARTS:
                 render(engine, chart_spec(name, dict(params)))
+            rule_path(engine)
         except Exception:  # noqa: BLE001 - a failed warm-up only means the first visitor waits
             app.logger.warning("warming the page caches failed", exc_info=True)
 

@@ -136,6 +136,8 @@ def test_compare_shows_two_models_side_by_side(client):
     assert "open-weight" in category and "open-source" in category
     assert 'rel="external">source</a>' in category  # the reasoner's reasons with their sources
     assert page.count('<tr class="section">') == 3 and "final trained parameters" in page
+    osaid = re.search(r'<tr id="row-osaid">(.*?)</tr>', page, re.S).group(1)
+    assert "does not conform" in osaid and ">conforms" in osaid  # Llama 3.1 8B, then the open-source model
     terms = re.search(r'<tr id="row-terms">(.*?)</tr>', page, re.S).group(1)
     assert "conditional" in terms and "Llama 3.1 Community License" in terms
     same = client.get(f"/compare?models=llama-3.1-8b,{open_source}").data.decode()
@@ -155,6 +157,10 @@ def test_model_page_gives_reasons_with_sources_and_a_compare_link(client):
     reasons = re.search(r'id="why-category">(.*?)</ul>', page, re.S).group(1)
     assert "weights gated under llama3.1" in reasons and 'href="https://github.com/meta-llama/' in reasons
     assert re.search(r'id="why-mof">.*?no MOF class', page, re.S)
+    assert re.search(r'<span id="osaid">does not conform</span>', page)
+    assert "freedom to use: the weights licence (llama3.1) restricts uses" in page
+    dimensions = re.search(r'<table class="dimensions" id="dimensions">(.*?)</table>', page, re.S).group(1)
+    assert len(re.findall(r'<span class="level (?:none|limited|partial|full)">', dimensions)) == 10
     assert 'action="/compare"' in page
 
 

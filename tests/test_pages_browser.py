@@ -100,13 +100,15 @@ def test_filtering_and_comparing_without_javascript(browser, live_server):
     try:
         page.goto(live_server + "/models")
         page.select_option("#f-category", "open-source")
-        page.click("#filters button[type=submit]")
+        with page.expect_navigation():
+            page.click("#filters button[type=submit]")
         assert "category=open-source" in page.url
         categories = set(page.locator("#models tbody .category").all_inner_texts())
         assert categories == {"open-source"}
         page.locator("#models tbody input[name=m]").nth(0).check()
         page.locator("#models tbody input[name=m]").nth(1).check()
-        page.click("#compare-form button[type=submit]")
+        with page.expect_navigation():
+            page.click("#compare-form button[type=submit]")
         assert urlsplit(page.url).path == "/compare"
         assert page.locator("#compare thead th").count() == 3
         shoot(page, "compare-from-models")
@@ -117,7 +119,8 @@ def test_filtering_and_comparing_without_javascript(browser, live_server):
 def test_home_search_leads_to_the_filtered_table(page, live_server):
     page.goto(live_server + "/")
     page.fill("#home-q", "olmo")
-    page.click("form.search button")
+    with page.expect_navigation():
+        page.click("form.search button")
     assert urlsplit(page.url).path == "/models"
     names = page.locator("#models tbody td:nth-child(2)").all_inner_texts()
     assert names and all("olmo" in n.lower() for n in names)
@@ -125,7 +128,8 @@ def test_home_search_leads_to_the_filtered_table(page, live_server):
 
 def test_chart_query_link_opens_the_query_with_results(page, live_server):
     page.goto(live_server + "/")
-    page.click("#chart-categories-by-year figcaption a")
+    with page.expect_navigation():
+        page.click("#chart-categories-by-year figcaption a")
     if yasgui_available():
         page.wait_for_function("() => { const r = document.querySelector('.yasr table tbody');"
                                " return r && r.querySelectorAll('tr').length > 1; }", timeout=20_000)
