@@ -36,6 +36,12 @@ MODEL_FIELD_OF = {
     str(AIO.handChecked): "checked",
     str(AIO.fromDataset): "dataset",
     "https://schema.org/isBasedOn": "based_on",
+    str(AIO.inFamily): "family",
+    str(AIO.modality): "modality",
+    str(AIO.totalParameters): "parameters_total",
+    str(AIO.activeParameters): "parameters_active",
+    str(AIO.weightsReleased): "weights_date",
+    str(AIO.developedBy): "organisations",
 }
 #: Release-level predicate -> the suffix of its field after the artifact slug.
 RELEASE_SUFFIX_OF = {
