@@ -80,3 +80,15 @@ def test_bad_names_are_refused_alike_in_every_format(tmp_path: Path, field: str,
 def test_real_names_pass_in_every_format(tmp_path: Path, value: str) -> None:
     for fmt in ("ttl", "json", "yaml", "csv"):
         assert violations(write(tmp_path, fmt, "developer", value)) == [], fmt
+
+
+def test_server_writes_refuse_them_too(make_app, tmp_path: Path) -> None:
+    """The checked-write pipeline validates with the same shapes: a NUL in a name never reaches a page."""
+    from tests.conftest import TOKEN
+
+    client = make_app().test_client()
+    body = write(tmp_path, "ttl", "name", "M\u0000").read_text(encoding="utf-8")
+    response = client.put("/store?graph=urn:upload", data=body, content_type="text/turtle",
+                          headers={"Authorization": f"Bearer {TOKEN}"})
+    assert response.status_code == 400 and b"name: the name is empty or blank" in response.data
+    assert client.get("/model/m").status_code == 404

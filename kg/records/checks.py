@@ -16,7 +16,7 @@ from functools import lru_cache
 from typing import Any
 
 from kg.records.fields import NESTED, RECORD_FIELDS, Field
-from kg.records.schema import TYPES, expected, record_schema
+from kg.records.schema import TYPES, expected, inlined, record_schema
 
 #: Where each nested mapping sits, for "this key belongs there" hints.
 _PLACES = {"record": "the top level of a record", "claim": "an artifact claim (artifacts.<slug>)",
@@ -48,7 +48,7 @@ def _validator() -> Any:
     from jsonschema import Draft202012Validator
 
     schema = record_schema()
-    return Draft202012Validator({"$defs": schema["$defs"], "$ref": "#/$defs/record"})
+    return Draft202012Validator(inlined({"$defs": schema["$defs"], "$ref": "#/$defs/record"}))
 
 
 def record_label(record: Any, index: int) -> str:
@@ -147,7 +147,7 @@ def _problem_text(error: Any, shaped_values: bool) -> list[tuple[str, str, Any]]
     if shaped_values:
         return None
     if kind == "enum":
-        choices = [str(c) for c in error.validator_value]
+        choices = [str(c) for c in error.validator_value if c is not None]
         guess = _closest(str(error.instance), choices)
         hint = f"; did you mean '{guess}'?" if guess else ""
         return [(path, f"{path}: {_short(error.instance)} is not {wanted}; use one of {', '.join(choices)}{hint}",

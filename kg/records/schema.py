@@ -27,48 +27,66 @@ def _ref(name: str) -> dict[str, Any]:
     return {"$ref": f"#/$defs/{name}"}
 
 
-def one_or_many(item: dict[str, Any]) -> dict[str, Any]:
-    """A value or a list of such values (the readers accept both). ``if``/``then``/``else`` rather than
-    ``anyOf``, so that a wrong value is reported against the one branch that applies."""
-    return {"if": {"type": "array"}, "then": {"type": "array", "items": item}, "else": item}
-
-
-def _either(kind: str, when: dict[str, Any], other: dict[str, Any]) -> dict[str, Any]:
-    return {"if": {"type": kind}, "then": when, "else": other}
-
-
 def _vocabulary(name: str) -> list[str]:
     from kg import vocab
 
     return list(getattr(vocab, name))
 
 
+def value(types: list[str], *, many: bool = False, pattern: str | None = None, enum: list[str] | None = None,
+          mapping: str | None = None) -> dict[str, Any]:
+    """The schema of a field's value: one of ``types`` (or null: not given), with ``many`` also a list of such
+    values (the readers accept both). Keywords apply by type (a pattern to strings, a mapping's keys to
+    objects), so a value is checked once, against what applies to its type: quicker than ``anyOf`` or
+    ``if``/``else`` per field (jsonschema is pure Python), and the error names that one expectation."""
+    item: dict[str, Any] = {"type": types[0] if len(types) == 1 else list(types)}
+    if pattern:
+        item["pattern"] = pattern
+    if enum and "object" in types:  # an enum would refuse the mapping: only strings are held to it
+        item["if"] = {"type": "string"}
+        item["then"] = {"enum": enum}
+    elif enum:
+        item["enum"] = enum
+    if mapping:
+        item["$ref"] = f"#/$defs/{mapping}"
+    schema = dict(item)
+    schema["type"] = [*types, *(["array"] if many else []), "null"]
+    if "enum" in schema:
+        schema["enum"] = [*enum, None] if enum else None
+        if many:  # a list is not in the enum either
+            del schema["enum"]
+            schema["if"], schema["then"] = {"type": "string"}, {"enum": enum}
+    if many:
+        schema["items"] = item
+    return schema
+
+
 def _types() -> dict[str, tuple[dict[str, Any], str]]:
-    """Type name -> (JSON Schema, what a person is told is expected)."""
-    text = {"type": "string"}
-    availability = {"type": "string", "enum": _vocabulary("AVAILABILITY")}
-    count = {"type": ["integer", "string"], "pattern": r"^\s*[0-9]+(\.[0-9]+)?\s*[kKmMbBtT]?\s*$"}
-    claim_or_availability = _either("object", _ref("claim"), availability)
+    """Type name -> (JSON Schema of the value, what a person is told is expected)."""
+    availability = _vocabulary("AVAILABILITY")
+    count_pattern = r"^\s*[0-9]+(\.[0-9]+)?\s*[kKmMbBtT]?\s*$"
     return {
-        "slug": ({"type": "string", "pattern": SLUG_PATTERN}, "a text (a lowercase slug)"),
-        "text": (one_or_many(text), "a text"),
-        "texts": (one_or_many(text), "a text or a list of texts"),
-        "urls": (one_or_many({"type": "string", "pattern": "^https?://"}), "a URL or a list of URLs"),
-        "date": (one_or_many({"type": ["string", "integer"], "pattern": DATE_PATTERN}),
+        "slug": (value(["string"], pattern=SLUG_PATTERN), "a text (a lowercase slug)"),
+        "text": (value(["string"], many=True), "a text"),
+        "texts": (value(["string"], many=True), "a text or a list of texts"),
+        "urls": (value(["string"], many=True, pattern="^https?://"), "a URL or a list of URLs"),
+        "date": (value(["string", "integer"], many=True, pattern=DATE_PATTERN),
                  "a date (YYYY, YYYY-MM or YYYY-MM-DD)"),
-        "count": (count, "a number (an integer, or 8B, 1.5T, 470M)"),
-        "availability": (availability, "an availability (public, gated, not-released or unknown)"),
-        "modality": (one_or_many({"type": "string", "enum": _vocabulary("MODALITIES")}),
-                     "a modality or a list of them"),
-        "derivation_kind": ({"type": "string", "enum": _vocabulary("DERIVATION_KINDS")}, "a derivation kind"),
-        "parameters": (_either("object", _ref("parameters"), count),
+        "count": (value(["integer", "string"], pattern=count_pattern), "a number (an integer, or 8B, 1.5T, 470M)"),
+        "availability": (value(["string"], enum=availability),
+                         "an availability (public, gated, not-released or unknown)"),
+        "modality": (value(["string"], many=True, enum=_vocabulary("MODALITIES")), "a modality or a list of them"),
+        "derivation_kind": (value(["string"], enum=_vocabulary("DERIVATION_KINDS")), "a derivation kind"),
+        "parameters": (value(["object", "integer", "string"], pattern=count_pattern, mapping="parameters"),
                        "a parameter count or a mapping {total, active}"),
-        "derivations": (one_or_many(_either("object", _ref("derivation"), text)),
+        "derivations": (value(["string", "object"], many=True, mapping="derivation"),
                         "a model id or URL, a mapping {model, kind, source}, or a list of these"),
-        "history": ({"type": "array", "items": _ref("state")}, "a list of dated states"),
-        "claims": (one_or_many(claim_or_availability),
+        "history": ({"type": ["array", "null"], "items": {"type": "object", "$ref": "#/$defs/state"}},
+                    "a list of dated states"),
+        "claims": (value(["object", "string"], many=True, enum=availability, mapping="claim"),
                    "an availability, a claim mapping, or a list of claims"),
-        "artifacts": ({"type": "object", "properties": {slug: _ref("claims") for slug in _vocabulary("ARTIFACTS")},
+        "artifacts": ({"type": ["object", "null"], "properties": {slug: _ref("claims")
+                                                                 for slug in _vocabulary("ARTIFACTS")},
                        "additionalProperties": False}, "a mapping from artifact slug to claims"),
     }
 
@@ -81,20 +99,17 @@ def expected(type_name: str) -> str:
     return TYPES[type_name][1]
 
 
-def _object(fields: tuple[Field, ...], title: str) -> dict[str, Any]:
-    properties = {}
-    for f in fields:
-        if f.csv_only:
-            continue
-        # null is "not given" (``dataset: null``); any other value must have the field's type
-        properties[f.key] = {"description": f.description, "if": {"type": "null"}, "else": TYPES[f.type][0]}
-    return {"type": "object", "title": title, "properties": properties, "additionalProperties": False}
+def _keys(fields: tuple[Field, ...], title: str) -> dict[str, Any]:
+    """The keywords of a mapping's keys (no ``type``: a field's schema says where a mapping may be)."""
+    properties = {f.key: {"description": f.description, **TYPES[f.type][0]} for f in fields if not f.csv_only}
+    return {"title": title, "properties": properties, "additionalProperties": False}
 
 
 def record_schema() -> dict[str, Any]:
     """The schema of a record file: one record, a list of records, or ``{"models": [records]}``."""
-    defs = {name: _object(fields, name) for name, fields in NESTED.items()}
-    defs["claims"] = {**TYPES["claims"][0], "description": "One claim about an artifact, or several."}
+    defs = {name: _keys(fields, name) for name, fields in NESTED.items()}
+    defs["record"]["type"] = "object"
+    defs["claims"] = {"description": "One claim about an artifact, or several.", **TYPES["claims"][0]}
     records = {"type": "array", "items": _ref("record")}
     return {
         "$schema": DRAFT,
@@ -121,3 +136,22 @@ def schema_text() -> str:
 
 if __name__ == "__main__":
     sys.stdout.write(schema_text())
+
+
+def inlined(schema: dict[str, Any]) -> dict[str, Any]:
+    """``schema`` with each ``$ref`` to its ``$defs`` replaced by the definition (merged with the keywords
+    beside it): the same schema, validated without reference look-ups (a sixth of jsonschema's time here)."""
+    defs = schema.get("$defs", {})
+
+    def expand(node: Any) -> Any:
+        if isinstance(node, dict):
+            out = {k: expand(v) for k, v in node.items() if k not in ("$ref", "$defs")}
+            ref = node.get("$ref")
+            if isinstance(ref, str) and ref.startswith("#/$defs/"):
+                out = {**expand(defs[ref.rsplit("/", 1)[-1]]), **out}
+            return out
+        if isinstance(node, list):
+            return [expand(v) for v in node]
+        return node
+
+    return expand(schema)
