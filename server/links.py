@@ -39,7 +39,8 @@ def entity_chart(kind: str, slug: str, name: str):  # type: ignore[no-untyped-de
     from server.charts import categories_by_year
 
     scope = {"org": "org", "family": "family", "license": "licence"}[kind]
-    return categories_by_year({scope: slug}, f" of {name}" if kind != "org" else f" by {name}")
+    who = {"org": f" by {name}", "family": f" of {name}", "license": f" with weights under {name}"}[kind]
+    return categories_by_year({scope: slug}, who)
 
 
 def install(app: Flask) -> None:

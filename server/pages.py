@@ -227,10 +227,8 @@ def model(slug: str) -> Response:
     if facts is None:
         raise NotFound(f"no model '{slug}' in this knowledge graph")
     from server.entity_pages import model_entities
-    from server.verdicts import shown, verdicts
 
-    v = shown(verdicts(engine_of(current_app), str(MODEL[slug])), facts["dimensions"])  # type: ignore[arg-type]
-    html = render_template("model.html", m=facts, e=model_entities(slug), v=v, endpoint=url_for("sparql.sparql"))
+    html = render_template("model.html", m=facts, e=model_entities(slug), endpoint=url_for("sparql.sparql"))
     response = Response(html, mimetype="text/html")
     response.headers["Vary"] = "Accept"
     return response

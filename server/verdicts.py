@@ -1,4 +1,4 @@
-"""The OSAID verdict and the per-dimension assessment of one model, for its page and /compare.
+"""The OSAID verdict and the per-dimension assessment of one model, for /compare.
 
 The reasoner materialises categories, MOF classes and dimension values in the store, but the OSAID verdict
 and the assessment levels (docs/design.md section 6) are computed by ``classify``. The pages run the same

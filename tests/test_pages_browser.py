@@ -32,6 +32,7 @@ PAGES = {
     "model": "/model/llama-3.1-8b",
     "org": "/org/meta",
     "family": "/family/llama-3.1",
+    "licence": "/license/llama3.1",
     "query-table": "/query?view=table&query=" + quote(
         "SELECT ?m (COUNT(?r) AS ?n) WHERE { ?m <https://w3id.org/ai-openness/ontology#hasRelease> ?r } "
         "GROUP BY ?m ORDER BY DESC(?n) ?m LIMIT 5"),
