@@ -6,11 +6,15 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from kg.cli import main
+from kg.errors import UnreadableInputError
 from kg.records import read_file
 from kg.validation import validate
 
@@ -152,3 +156,36 @@ def test_ill_typed_data_prints_no_traceback(tmp_path: Path) -> None:
     assert all(line.startswith("openness: warning: ") for line in lines), lines
     assert len(lines) == len(set(lines)) <= 3
     assert "aldi" in proc.stdout
+
+
+PARAMETERS = ["sh:path", "sh:minCount", "sh:maxCount", "sh:pattern", "sh:flags", "sh:in", "sh:datatype",
+              "sh:nodeKind", "sh:class", "sh:hasValue", "sh:or", "sh:and", "sh:xone", "sh:not", "sh:node",
+              "sh:property", "sh:minLength", "sh:maxLength", "sh:uniqueLang", "sh:languageIn", "sh:closed",
+              "sh:ignoredProperties", "sh:equals", "sh:disjoint", "sh:lessThan", "sh:minInclusive",
+              "sh:qualifiedValueShape", "sh:qualifiedMinCount", "sh:sparql", "sh:severity", "sh:message",
+              "sh:deactivated", "sh:targetClass", "sh:targetSubjectsOf", "sh:zeroOrMorePath", "sh:inversePath",
+              "sh:alternativePath", "sh:select", "rdf:type", "rdf:first", "rdf:rest"]
+VALUES = ["ex:p", "ex:Thing", "sh:IRI", "sh:Literal", "xsd:integer", "sh:Warning", "sh:NodeShape", '"a"', '"("',
+          "1", "-1", "true", '"1"^^xsd:boolean', '"x"@en', "( )", "( ex:p ex:q )", '( "en" 1 )', "[ ]",
+          "[ sh:path ex:p ; sh:minCount 1 ]", "[ sh:zeroOrMorePath ex:q ]", "[ sh:inversePath ( ex:r ex:q ) ]",
+          '[ sh:select "SELECT $this WHERE { $this ?p ?o }" ]', "ex:S", "rdf:nil"]
+
+
+@settings(max_examples=120, deadline=None, database=None, derandomize=True,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.sampled_from(PARAMETERS), st.sampled_from(VALUES)), min_size=1, max_size=5),
+       st.sampled_from(["sh:targetNode ex:a", "sh:targetClass ex:Thing", "a rdfs:Class", "a sh:NodeShape"]))
+def test_no_shapes_file_crashes_validation(pairs: list[tuple[str, str]], target: str) -> None:
+    """Any shapes graph gives a report, or an UnreadableInputError (exit 2, one line): never another error."""
+    body = " ; ".join(f"{p} {v}" for p, v in pairs)
+    text = PREFIXES + "@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .\n" \
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n" + f"ex:S {target} ; {body} .\n"
+    with tempfile.TemporaryDirectory() as tmp:
+        data = _write(Path(tmp), "data.ttl", DATA)
+        shapes = _write(Path(tmp), "mine.ttl", text)
+        try:
+            report = validate(read_file(data), extra_shapes=[shapes])
+        except UnreadableInputError as exc:
+            assert "\n" not in str(exc) and str(shapes) in str(exc), str(exc)
+            return
+        assert all(r.message for r in report.results), text

@@ -63,6 +63,11 @@ def run_pyshacl(data: rdflib.Graph, shapes: rdflib.Graph,
         message = " ".join(str(getattr(exc, "message", exc)).split())
         raise UnreadableInputError(", ".join(files or ["the shapes graph"]),
                                    f"not usable SHACL: {message}") from None
+    except Exception as exc:  # noqa: BLE001 - pySHACL lets parser and assertion errors of bad shapes through
+        lines = str(exc).strip().splitlines()
+        message = f"{type(exc).__name__}: {lines[0]}" if lines else type(exc).__name__
+        raise UnreadableInputError(", ".join(files or ["the shapes graph"]),
+                                   f"pySHACL cannot validate with these shapes ({message})") from None
     return read_report(report, shapes), report
 
 

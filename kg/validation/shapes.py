@@ -342,9 +342,11 @@ class _Compiler:
             raise self.bad(node, SH.path, "is not allowed on a sh:NodeShape")
         if paths:
             s.path = compile_path(g, paths[0], node)
-        severity = g.value(node, SH.severity)
-        if severity is not None:
-            s.severity = str(severity).rsplit("#", 1)[-1]
+        severities = list(g.objects(node, SH.severity))
+        if len(severities) > 1 or any(not isinstance(v, rdflib.URIRef) for v in severities):
+            raise self.bad(node, SH.severity, "must be one IRI (sh:Violation, sh:Warning, sh:Info or your own)")
+        if severities:
+            s.severity = str(severities[0]).rsplit("#", 1)[-1]
         s.messages = _literal_text(g, node, SH.message)
         s.name = next(iter(_literal_text(g, node, SH.name)), None)
         s.description = next(iter(_literal_text(g, node, SH.description)), None)
