@@ -182,6 +182,21 @@ def _record_results(records: RecordSet, repeated: list, ours: ShapeSet, locator:
     return out
 
 
+def _about(result: Result, models: set) -> bool:
+    """Whether ``result`` is about one of ``models`` or a node of its record (``<model>#weights``,
+    ``#based-on``, ``#weights-state-1``; for a blank model node, ``_:record0_based_on`` and the like)."""
+    if result.record in models:
+        return True
+    focus = result.focus
+    if not isinstance(focus, (ox.NamedNode, ox.BlankNode)):
+        return False
+    for model in models:
+        if type(model) is type(focus) and focus.value.startswith(model.value) and \
+                focus.value[len(model.value):len(model.value) + 1] in ("", "#", "_"):
+            return True
+    return False
+
+
 def _with_field_problems(results: list[Result], problems: list) -> list[Result]:
     """The structural problems of the plain records (unknown keys and columns, wrong types) as violations.
 
@@ -191,7 +206,7 @@ def _with_field_problems(results: list[Result], problems: list) -> list[Result]:
     if not problems:
         return results
     held = {p.subject for p in problems if p.subject is not None}
-    out = [r for r in results if r.origin != "shacl" or r.record not in held]
+    out = [r for r in results if r.origin != "shacl" or not _about(r, held)]
     for p in problems:
         message = p.message if p.line is None or p.column else f"{p.message} (line {p.line})"
         out.append(Result(severity="Violation", focus=p.subject, path=None,
