@@ -40,13 +40,15 @@ def _derived(store: ox.Store) -> dict[ox.NamedNode, set[ox.Quad]]:
 
 
 def refuse_derived_changes(before: dict[ox.NamedNode, set[ox.Quad]], store: ox.Store) -> None:
-    """Raise DerivedGraphError when ``store``'s ontology or inferred graph differs from ``before``."""
+    """Raise DerivedGraphError for a write that adds statements to the ontology or inferred graph: they would
+    be lost when the graphs are rebuilt from the records. Removals are rebuilt too, so they are no error
+    (``DROP ALL`` empties everything; the write's report then says what really changed)."""
     after = _derived(store)
-    changed = [g.value for g in DERIVED if after[g] != before[g]]
-    if changed:
+    added = [g.value for g in DERIVED if after[g] - before[g]]
+    if added:
         raise DerivedGraphError(
-            f"rejected, nothing changed: <{changed[0]}> is derived from the records (rebuilt after every "
-            "write); change the records instead")
+            f"rejected, nothing changed: <{added[0]}> is derived from the records (rebuilt after every write); "
+            "change the records instead")
 
 
 @dataclass
