@@ -1,4 +1,5 @@
-"""atheris harness: the SERVICE/LOAD/FROM guard's lexer on arbitrary text (only QueryError may come out)."""
+"""atheris harness: the SERVICE/LOAD/FROM guard (rdflib parse, pyoxigraph IRI resolution) on arbitrary text
+(only QueryError may come out)."""
 
 from __future__ import annotations
 
