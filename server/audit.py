@@ -22,6 +22,8 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from server.worker_command import WORKER_COMMAND
+
 ENV = "OPENNESS_AUDIT_LOG"
 
 #: Events that reach the network or start programs: every one is recorded.
@@ -75,8 +77,6 @@ class Auditor:
 
 def _is_query_worker(args: tuple[object, ...]) -> bool:
     argv = args[1] if len(args) > 1 else None
-    from server.executor import WORKER_COMMAND
-
     return isinstance(argv, list | tuple) and tuple(argv[:3]) == WORKER_COMMAND
 
 

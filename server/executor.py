@@ -27,10 +27,8 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 
 from kg.errors import QueryError
+from server.worker_command import WORKER_COMMAND
 
-#: How a worker process is started (its store path follows). ``-c`` rather than ``-m server.executor``, which
-#: imports this module twice (once through the package) and warns about it on every start.
-WORKER_COMMAND = (sys.executable, "-c", "import sys; from server.executor import worker; worker(sys.argv[1])")
 #: The directory holding the ``kg`` and ``server`` packages, so workers import the same code.
 _ROOT = str(Path(__file__).resolve().parents[1])
 #: Environment of a worker: its memory ceiling in bytes, and the hosts SERVICE/LOAD may name (JSON).
