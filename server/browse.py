@@ -38,10 +38,11 @@ WEIGHTS_VALUES = ("public", "gated", "not-released", "unknown")
 #: The filters (URL parameter -> label), in the order the form shows them.
 FILTERS = {"q": "Search", "category": "Category", "org": "Developer", "family": "Family", "modality": "Modality",
            "year": "Year", "mof": "MOF class", "weights": "Weights", "licence": "Weights licence",
-           "terms": "Weights licence terms",
+           "terms": "Weights licence terms", "osaid": "OSAID 1.0",
            "developer": "Developer (as the record writes it)"}
 #: Filters the form shows as menus (the rest are kept from the URL as hidden fields).
-MENUS = ("category", "org", "family", "modality", "year", "mof", "weights", "licence", "terms")
+MENUS = ("category", "org", "family", "modality", "year", "mof", "osaid", "weights", "licence", "terms")
+OSAID_VALUES = {"conforms": True, "does-not-conform": False, "unknown": None}
 
 
 @dataclass
@@ -61,6 +62,7 @@ class Filters:
         _check_choice(values, "mof", (*MOF_ORDER, "none"))
         _check_choice(values, "weights", WEIGHTS_VALUES)
         _check_choice(values, "terms", TERMS)
+        _check_choice(values, "osaid", OSAID_VALUES)
         if "year" in values and not (values["year"].isdigit() and len(values["year"]) == 4):
             raise BadRequest(f"parameter 'year' is {values['year']!r}; expected a four-digit year such as 2024")
         sort = args.get("sort", "name") or "name"
@@ -142,6 +144,22 @@ def _download(rows: list[ModelRow], kind: str) -> Response:
     return response
 
 
+def index_osaid(cat: Catalogue, engine: object) -> None:
+    """Add the OSAID verdicts to the catalogue's filter index (computed once per generation: it classifies
+    every model, so only when a view filters on it, or in the warm-up thread)."""
+    from server.verdicts import osaid_all
+
+    def build() -> dict[str, set[int]]:
+        verdicts = osaid_all(engine)
+        index: dict[str, set[int]] = {name: set() for name in OSAID_VALUES}
+        names = {value: name for name, value in OSAID_VALUES.items()}
+        for number, row in enumerate(cat.rows):
+            index[names[verdicts.get(row.iri)]].add(number)
+        return index
+
+    cat.index["osaid"] = cat.derive("osaid", build)
+
+
 def menus(cat: Catalogue) -> dict[str, list[tuple[str, str]]]:
     """The choices of each filter's menu, as (value, label)."""
 
@@ -151,7 +169,9 @@ def menus(cat: Catalogue) -> dict[str, list[tuple[str, str]]]:
     years = sorted({r.year for r in cat.rows if r.year}, reverse=True)
     return {"category": same(CATEGORY_ORDER), "org": cat.entities("orgs"), "family": cat.entities("family"),
             "modality": cat.entities("modalities"), "year": same(years), "mof": same((*MOF_ORDER, "none")),
-            "weights": same(WEIGHTS_VALUES), "licence": same(cat.values("licence")), "terms": list(TERMS.items())}
+            "weights": same(WEIGHTS_VALUES), "licence": same(cat.values("licence")), "terms": list(TERMS.items()),
+            "osaid": [("conforms", "conforms"), ("does-not-conform", "does not conform"),
+                      ("unknown", "unknown (a fact it needs is not stated)")]}
 
 
 @bp.route("/models")
@@ -161,7 +181,10 @@ def models() -> Response:
     if kind not in ("html", "csv", "json"):
         raise BadRequest(f"parameter 'format' is {kind!r}; expected html, csv or json")
     view = Filters.from_args(request.args)
-    cat = catalogue_of(engine_of(current_app))
+    engine = engine_of(current_app)
+    cat = catalogue_of(engine)
+    if "osaid" in view.values:
+        index_osaid(cat, engine)
     numbers = view.apply(cat)
     if kind != "html":
         return _download([cat.rows[i] for i in numbers], kind)

@@ -28,7 +28,7 @@ def register(app: Flask) -> None:
 def warm(app: Flask) -> threading.Thread:
     """Build the model table, what the home and /models pages derive from it, and the home page's charts, in
     a daemon thread (a failure is logged: the first visitor then builds what is missing)."""
-    from server.browse import SORTS, menus
+    from server.browse import SORTS, index_osaid, menus
     from server.catalogue import catalogue_of
     from server.charts import HOME_CHARTS, chart_spec, render
     from server.home import summary
@@ -44,6 +44,7 @@ def warm(app: Flask) -> threading.Thread:
             for name, params in HOME_CHARTS:
                 render(engine, chart_spec(name, dict(params)))
             rule_path(engine)
+            index_osaid(cat, engine)  # the slowest: every model classified
         except Exception:  # noqa: BLE001 - a failed warm-up only means the first visitor waits
             app.logger.warning("warming the page caches failed", exc_info=True)
 

@@ -85,3 +85,19 @@ def shown(found: dict[str, Any] | None, dimensions: list[tuple[str, str | None]]
     return {"osaid": {"conformant": osaid.get("conformant"),
                       "because": [Reason("osaid", pieces_of(t)) for t in osaid.get("because", [])]},
             "dimensions": rows}
+
+
+def osaid_all(engine: Any) -> dict[str, bool | None]:
+    """Every model's OSAID verdict (model IRI -> conformant, None when a needed fact is unknown), from one read
+    of the records graph (once per store generation)."""
+    from kg.perf import gc_paused
+    from kg.reasoner.facts import collect_facts
+
+    def compute() -> dict[str, bool | None]:
+        path = rule_path(engine)
+        triples = engine.internal_query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{RECORDS_GRAPH}> {{ ?s ?p ?o }} }}")
+        with gc_paused():
+            models = collect_facts(triples)
+            return {iri: path.classify(facts).osaid.get("conformant") for iri, facts in models.items()}
+
+    return page_cache(engine).get("osaid-all", compute)

@@ -97,6 +97,18 @@ def test_models_filter_by_licence_terms_agrees_with_the_terms(client):
     assert ids == expected
 
 
+def test_models_filter_by_osaid_agrees_with_classify(client):
+    from kg.kgdata import bundled_records
+    from kg.reasoner import classify_recordset
+
+    expected = {c.id for c in classify_recordset(bundled_records()) if c.osaid["conformant"] is True}
+    shown = {m["id"] for m in json.loads(client.get("/models?osaid=conforms&format=json").data)}
+    assert shown == expected and shown
+    refused = {m["id"] for m in json.loads(client.get("/models?osaid=does-not-conform&format=json").data)}
+    assert "llama-3.1-8b" in refused and not refused & shown
+    assert client.get("/models?osaid=maybe").status_code == 400
+
+
 def test_models_search_sort_page_and_downloads_agree(client):
     data = json.loads(client.get("/models?q=llama&sort=-date&format=json").data)
     assert data and all("llama" in (m["id"] + m["name"] + m["developer"] + (m["weights_license"] or "")).lower()
