@@ -44,6 +44,7 @@ def pages(count: int) -> list[tuple[str, str, float]]:
         ("models, 4 filters + search", "/models?q=model+1&year=2024&mof=none&weights=public&sort=developer",
          FILTERED_BUDGET_MS),
         ("models, developer filter", "/models?developer=Lab+007&per=500", FILTERED_BUDGET_MS),
+        ("models, OSAID + licence terms", "/models?osaid=conforms&terms=commercial-no-cap", FILTERED_BUDGET_MS),
         ("models as CSV (filtered)", "/models?category=open-source&format=csv", FILTERED_BUDGET_MS),
         ("compare 3 models", f"/compare?models={a},{b},{c}", BUDGET_MS),
         ("model page", f"/model/{b}", BUDGET_MS),
@@ -102,8 +103,10 @@ def main(argv: list[str] | None = None) -> int:
         client = app.test_client()
         try:
             print("\ncold (per store generation; the warm-up thread does these after start and after writes):")
-            for label, path in (("model table + home", "/"), ("chart: categories by year", pages(args.models)[11][1]),
-                                ("chart: top developers", pages(args.models)[12][1])):
+            cold = (("model table + home", "/"), ("chart: categories by year", "/chart/categories-by-year.svg"),
+                    ("chart: top developers", "/chart/top-developers.svg"),
+                    ("OSAID verdicts of every model", "/models?osaid=conforms"))
+            for label, path in cold:
                 ms, status = timed_get(client, path)
                 print(f"  {label:30s} {ms:8.1f} ms  (HTTP {status})")
             print(f"\nwarm server time per page, {args.repeat} requests each (ms):")
