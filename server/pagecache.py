@@ -30,6 +30,12 @@ class PageCache:
             self._values = {}
             self._computing = {}
 
+    def ready(self, key: str) -> bool:
+        """Whether ``key`` is built for the store as it is now."""
+        engine = self._engine()
+        with self._lock:
+            return engine is not None and self._generation == engine.generation and key in self._values
+
     def get(self, key: str, compute: Callable[[], T]) -> T:
         """The value of ``key`` for the store as it is now."""
         engine = self._engine()

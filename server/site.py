@@ -1,7 +1,7 @@
 """The pages for analysts (home, /models, /compare, charts, downloads), registered on the app in one call.
 
 ``register(app)`` adds their blueprints and keeps the model table and the home page's charts drawn ahead of
-time: once after start and again after each write (``WARM_PAGES``, default on).
+time: once after start and again after each write (``WARM_PAGES``; default on, off under ``TESTING``).
 """
 
 from __future__ import annotations
@@ -21,7 +21,8 @@ def register(app: Flask) -> None:
         app.register_blueprint(blueprint)
     licence_pages.register_model_section(app)
     links.install(app)
-    if app.config.get("WARM_PAGES", True):
+    # on by default; off by default under TESTING, where apps come and go by the hundred
+    if app.config.get("WARM_PAGES", not app.testing):
         _keep_warm(app)
 
 
@@ -38,6 +39,8 @@ def warm(app: Flask) -> threading.Thread:
         engine = engine_of(app)
         try:
             cat = catalogue_of(engine)
+            if not cat.rows:
+                return  # an empty store: nothing to draw or classify
             cat.derive("home", lambda: summary(cat))
             cat.derive("menus", lambda: menus(cat))
             cat.order("name", SORTS["name"])

@@ -278,3 +278,32 @@ def test_licence_page_charts_the_models_whose_weights_use_it(client):
     total = sum(int(r["models"]["value"]) for r in sparql(client, query))
     assert total == count(client, "?m aio:decidingRelease ?w . ?w aio:artifact aio:Weights ; "
                                   "<http://purl.org/dc/terms/license> <https://w3id.org/ai-openness/license/llama3.1>")
+
+
+def test_pages_are_rebuilt_in_the_background_after_a_write(make_app, tmp_path):
+    import time
+
+    from server.catalogue import catalogue_of
+    from server.context import engine_of
+    from server.pagecache import page_cache
+    from tests.conftest import TOKEN
+    from tests.test_server_writes import ntriples
+
+    app = make_app(WARM_PAGES=True)
+    client = app.test_client()
+    engine = engine_of(app)
+    assert client.get("/models?format=json").get_json() == []
+    update = f"INSERT DATA {{ {ntriples(tmp_path, 'warm-model')} }}"
+    response = client.post("/update", data=update.encode(), content_type="application/sparql-update",
+                           headers={"Authorization": f"Bearer {TOKEN}"})
+    assert response.status_code == 200, response.data
+    cache = page_cache(engine)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:  # the warm-up thread, not a request, builds the new generation's table
+        built = cache.ready("catalogue")
+        if built:
+            break
+        time.sleep(0.1)
+    assert built, "the page caches were not rebuilt after the write"
+    assert [r.id for r in catalogue_of(engine).rows] == ["warm-model"]
+    assert [m["id"] for m in client.get("/models?format=json").get_json()] == ["warm-model"]
