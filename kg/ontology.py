@@ -16,26 +16,32 @@ from kg.resources import ontology_files
 
 #: The module of licence terms: ODRL data for kg.license_terms, SPARQL and the pages, no class axioms.
 TERMS_MODULE = "license-terms.ttl"
+#: The module of the per-model assessment's level classes.
+ASSESSMENT_MODULE = "assessment.ttl"
 
 
-@lru_cache(maxsize=2)
-def _modules(with_terms: bool = True) -> rdflib.Graph:
+@lru_cache(maxsize=4)
+def _modules(with_terms: bool = True, with_assessment: bool = True) -> rdflib.Graph:
+    skip = {name for name, keep in ((TERMS_MODULE, with_terms), (ASSESSMENT_MODULE, with_assessment)) if not keep}
     g = rdflib.Graph()
     for path in ontology_files():
-        if with_terms or path.name != TERMS_MODULE:
+        if path.name not in skip:
             g.parse(path, format="turtle")
     return g
 
 
-def ontology_graph(licences: Iterable[Node] = (), with_terms: bool = True) -> rdflib.Graph:
+def ontology_graph(licences: Iterable[Node] = (), with_terms: bool = True,
+                   with_assessment: bool = True) -> rdflib.Graph:
     """A fresh graph of the ontology modules, with licence typing for the KG's own and the given licences.
 
     ``with_terms=False`` leaves out the licence terms (ontology/license-terms.ttl): the reasoners need only
-    the licences' classes, which the typing states, and HermiT would otherwise load every rule."""
+    the licences' classes, which the typing states, and HermiT would otherwise load every rule.
+    ``with_assessment=False`` leaves out the assessment's level classes, for a HermiT run that checks only
+    the categories and MOF classes (HermiT's time grows with every defined class it realises)."""
     from kg.licenses import kg_license_iris, license_typing_triples
 
     g = rdflib.Graph()
-    modules = _modules(with_terms)
+    modules = _modules(with_terms, with_assessment)
     for prefix, ns in modules.namespaces():
         g.bind(prefix, ns, override=True)
     for t in modules:

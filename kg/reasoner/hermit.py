@@ -39,11 +39,12 @@ def java_available() -> bool:
     return shutil.which("java") is not None
 
 
-def abox(models: Mapping[str, ModelFacts]) -> rdflib.Graph:
-    """The deciding claims as OWL individuals, plus the ontology with licence typing."""
+def abox(models: Mapping[str, ModelFacts], with_assessment: bool = False) -> rdflib.Graph:
+    """The deciding claims as OWL individuals, plus the ontology with licence typing (and, if asked, the
+    assessment's level classes)."""
     licences = {URIRef(lic) for m in models.values() for c in m.deciding.values() for lic in c.licences
                 if not lic.startswith("_:")}
-    g = ontology_graph(licences, with_terms=False)
+    g = ontology_graph(licences, with_terms=False, with_assessment=with_assessment)
     for facts in models.values():
         m = URIRef(facts.iri)
         g.add((m, RDF.type, AIO.AIModel))
@@ -70,8 +71,10 @@ def _levels(types: set[str]) -> dict[str, str]:
     return out
 
 
-def classify_with_hermit(models: Mapping[str, ModelFacts]) -> dict[str, ReferenceResult]:
-    """Run HermiT over the models' deciding claims; model IRI -> inferred category, MOF class, dimensions."""
+def classify_with_hermit(models: Mapping[str, ModelFacts], with_assessment: bool = False,
+                         ) -> dict[str, ReferenceResult]:
+    """Run HermiT over the models' deciding claims; model IRI -> inferred category, MOF class, dimensions and,
+    ``with_assessment``, the level of each dimension's assessment (empty otherwise)."""
     if not java_available():
         raise JavaMissingError(
             "the HermiT reference reasoner needs Java (install a JRE, e.g. 'apt-get install default-jre-headless'); "
@@ -79,7 +82,7 @@ def classify_with_hermit(models: Mapping[str, ModelFacts]) -> dict[str, Referenc
         )
     import owlready2
 
-    graph = abox(models)
+    graph = abox(models, with_assessment)
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, "abox.nt")
         graph.serialize(path, format="nt", encoding="utf-8")
@@ -105,7 +108,7 @@ def classify_with_hermit(models: Mapping[str, ModelFacts]) -> dict[str, Referenc
                 category=cats[0] if len(cats) == 1 else ("unclassified" if not cats else "+".join(sorted(cats))),
                 mof_class=mofs[-1] if mofs else None,
                 dimensions=dims,
-                levels=_levels(types),
+                levels=_levels(types) if with_assessment else {},
             )
         world.close()
     return out
