@@ -174,13 +174,15 @@ def attack_memory(base: str, pid: int) -> None:
 
 def attack_runaway(base: str, count: int) -> None:
     text = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
-    threads = [threading.Thread(target=query, args=(base, text)) for _ in range(count)]
+    statuses: list[int] = []
+    threads = [threading.Thread(target=lambda: statuses.append(query(base, text)[0])) for _ in range(count)]
     for thread in threads:
         thread.start()
     time.sleep(1)
-    print(f"runaway: {count} runaway queries from one client; new client {new_client_wait(base)}")
+    wait = new_client_wait(base)
     for thread in threads:
         thread.join()
+    print(f"runaway: {count} runaway queries from one client: statuses {sorted(statuses)}; new client {wait}")
 
 
 def attack_nesting(base: str, count: int) -> None:
