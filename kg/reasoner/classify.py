@@ -52,6 +52,8 @@ class Classification:
     levels: dict[str, Any] = field(default_factory=dict, repr=False)
     facts: ModelFacts | None = field(default=None, repr=False)
     assessor: Any = field(default=None, repr=False)
+    #: base licences whose terms this model carries (kg.reasoner.lineage), each with its reason
+    inherited_terms: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def multimodal(self) -> bool | None:
@@ -82,6 +84,7 @@ class Classification:
             "id": self.id, "iri": self.iri, "name": self.name, "category": self.category,
             "mof_class": self.mof_class, "dimensions": dict(self.dimensions), "reasons": list(self.reasons),
             "conflicts": list(self.conflicts), "family": self.family,
+            "inherited_terms": list(self.inherited_terms),
             "license_terms": self.license_terms.as_json(self.multimodal) if self.license_terms is not None else None,
             "osaid": self.osaid, "assessment": self.assessment,
         }
@@ -277,15 +280,37 @@ def classify_facts(models: Mapping[str, ModelFacts]) -> list[Classification]:
 
 def classify_triples(triples: Iterable[Any]) -> list[Classification]:
     """Classify the models described by record triples (pyoxigraph terms)."""
-    return classify_facts(collect_facts(triples))
+    from kg.reasoner.lineage import links_from_triples
+
+    triples = triples if isinstance(triples, list) else list(triples)
+    facts = collect_facts(triples)
+    return with_inherited_terms(classify_facts(facts), facts, links_from_triples(triples))
 
 
 def classify_recordset(records: RecordSet) -> list[Classification]:
     """Classify what was read: from the plain records directly when there are only those (faster)."""
+    from kg.reasoner.lineage import links_from_plain
+
     plain = records.plain_records()
     if plain is not None:
-        return classify_facts(collect_facts_from_plain(plain))
+        facts = collect_facts_from_plain(plain)
+        return with_inherited_terms(classify_facts(facts), facts, links_from_plain(plain))
     return classify_triples(records.triples)
+
+
+def with_inherited_terms(results: list[Classification], facts: Mapping[str, ModelFacts],
+                         links: Mapping[str, Any]) -> list[Classification]:
+    """Add to each derived model the terms its base's licence binds it to, with the reason."""
+    from kg.reasoner.lineage import carried_terms
+
+    if not links:
+        return results
+    carried = carried_terms(facts, links)
+    for result in results:
+        for entry in carried.get(result.iri, []):
+            result.inherited_terms.append(entry)
+            result.reasons.append(entry["because"])
+    return results
 
 
 def classify_records(records: Iterable[Mapping[str, Any]]) -> list[Classification]:
