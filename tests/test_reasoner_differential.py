@@ -1,4 +1,5 @@
-"""The rule path against HermiT: both must infer the same category, MOF class and ten dimension values.
+"""The rule path against HermiT: both must infer the same category, MOF class, ten dimension values and the
+level of each dimension's assessment (the level classes of ontology/assessment.ttl).
 
 The rule path (``kg.reasoner.classify_facts``) is compiled from the OWL axioms; HermiT reasons over the
 axioms themselves. Over 1,000 generated records cover every combination of public, gated, not-released,
@@ -44,8 +45,10 @@ OPEN = {
     "data": ("CDLA-Permissive-2.0", "CC-BY-4.0", "OpenMDW-1.0"),
     "document": ("CC-BY-4.0", "CC-BY-SA-4.0"),
 }
-#: Licences open for no content type: the KG's own model licences, a non-commercial CC licence, free text.
-CLOSED = ("proprietary", "llama3", "gemma", "CC-BY-NC-4.0", "Acme Model Licence v2")
+#: Licences open for no content type: the KG's own model licences (use-restricted, capped, non-production),
+#: a non-commercial CC licence, free text.
+CLOSED = ("proprietary", "llama3", "gemma", "CC-BY-NC-4.0", "mistral-non-production", "stability-community",
+          "Acme Model Licence v2")
 #: Open for one content type but not another (a document licence on code).
 WRONG_TYPE = {"code": "CC-BY-4.0", "data": "MIT", "document": "MIT"}
 
@@ -101,7 +104,7 @@ LICENCE_CYCLE = ("open", "closed", "wrong-type", "none", "open", "free-text")
 def cycled_licence(slug: str, i: int, rng: random.Random) -> str | None:
     choice = LICENCE_CYCLE[i % len(LICENCE_CYCLE)]
     return {"open": open_licence(slug, rng), "closed": rng.choice(CLOSED[:4]), "none": None,
-            "wrong-type": WRONG_TYPE[CONTENT[slug]], "free-text": CLOSED[4]}[choice]
+            "wrong-type": WRONG_TYPE[CONTENT[slug]], "free-text": CLOSED[-1]}[choice]
 
 
 def core_combinations() -> Iterator[dict[str, Any]]:
@@ -223,14 +226,41 @@ def generated_records(dense: bool = False, total: int = 1000) -> list[dict[str, 
 Paths = tuple[dict[str, ModelFacts], dict[str, Classification], dict[str, Any]]
 
 
-def run_both(records: list[dict[str, Any]]) -> Paths:
+def run_both(records: list[dict[str, Any]], with_assessment: bool = False) -> Paths:
     """The facts, the rule path's classifications and HermiT's, by model IRI."""
     from kg.reasoner.hermit import classify_with_hermit
 
     facts = collect_facts(records_to_recordset(records).triples)
     rules = {c.iri: c for c in classify_facts(facts)}
-    reference = classify_with_hermit(facts)  # one HermiT run over every model
+    reference = classify_with_hermit(facts, with_assessment)  # one HermiT run over every model
     return facts, rules, reference
+
+
+#: Weights licences with different terms: unrestricted, capped and use-restricted, non-commercial,
+#: non-production, revenue-capped, derivatives forbidden, unknown terms, free text.
+ASSESSMENT_LICENCES = ("Apache-2.0", "llama3.1", "CC-BY-NC-4.0", "mistral-non-production", "stability-community",
+                       "CC-BY-ND-4.0", "minimax", "Acme Model Licence v2", "bigcode-openrail-m", "MIT")
+DOCUMENTS = ("model_card", "data_card", "technical_report", "research_paper", "evaluation_results", "api",
+             "inference_code")
+
+
+def assessment_records() -> list[dict[str, Any]]:
+    """Records that reach every level of every dimension: core combinations, weights under licences with
+    different terms, documents present or not, and a fully open release (HermiT realises 30 more classes
+    per model here, so the set is smaller than the default one)."""
+    records = []
+    for i, rec in enumerate(core_combinations()):
+        if i % 7:
+            continue
+        rng = random.Random(i)
+        arts = dict(rec["artifacts"])
+        if "weights" in arts and arts["weights"].get("availability") in ("public", "gated"):
+            arts["weights"] = {**arts["weights"], "license": ASSESSMENT_LICENCES[i % len(ASSESSMENT_LICENCES)]}
+        for slug in rng.sample(DOCUMENTS, 3):
+            arts.setdefault(slug, claim(rng.choice(STATES[:3]), open_licence(slug, rng) if slug != "api" else None))
+        records.append(record(f"assess-{i:03d}", arts))
+    records.append(record("assess-full-open", full_open_release(random.Random("assess"))))
+    return records
 
 
 def differences(paths: Paths) -> list[str]:
@@ -240,11 +270,15 @@ def differences(paths: Paths) -> list[str]:
     out = []
     for iri, rule in rules.items():
         ref = reference[iri]
-        got = (rule.category, rule.mof_class, rule.dimensions)
-        want = (ref.category, ref.mof_class, ref.dimensions)
+        levels = {slug: (met.level if met is not None else "none") for slug, met in rule.levels.items()}
+        if not ref.levels:  # a HermiT run without the assessment's classes
+            levels = {}
+        got = (rule.category, rule.mof_class, rule.dimensions, levels)
+        want = (ref.category, ref.mof_class, ref.dimensions, ref.levels)
         if got != want:
             out.append(f"{rule.id}: rule path {got[:2]}, HermiT {want[:2]}"
-                       + ("" if got[2] == want[2] else f"; dimensions {got[2]} vs {want[2]}"))
+                       + ("" if got[2] == want[2] else f"; dimensions {got[2]} vs {want[2]}")
+                       + ("" if got[3] == want[3] else f"; assessment levels {got[3]} vs {want[3]}"))
     return out
 
 
@@ -273,6 +307,23 @@ def test_rule_path_agrees_with_hermit_dense() -> None:
     paths = run_both(generated_records(dense=True))
     diff = differences(paths)
     assert not diff, f"{len(diff)} of {len(paths[1])} models differ:\n" + "\n".join(diff[:20])
+
+
+@pytest.fixture(scope="module")
+def assessed_paths() -> Paths:
+    return run_both(assessment_records(), with_assessment=True)
+
+
+def test_assessment_levels_agree_with_hermit(assessed_paths: Paths) -> None:
+    """The level classes of ontology/assessment.ttl: the compiled rules and HermiT give every model the same."""
+    _, rules, reference = assessed_paths
+    assert all(ref.levels for ref in reference.values())
+    diff = differences(assessed_paths)
+    assert not diff, f"{len(diff)} of {len(rules)} models differ:\n" + "\n".join(diff[:20])
+    # every level of every dimension occurs, so each level rule is compared
+    for slug in next(iter(rules.values())).levels:
+        seen = {(c.levels[slug].level if c.levels[slug] else "none") for c in rules.values()}
+        assert seen == {"full", "partial", "limited", "none"}, (slug, seen)
 
 
 def test_every_outcome_is_exercised(both_paths: Paths) -> None:
