@@ -140,7 +140,7 @@ if __name__ == "__main__":
 
 def inlined(schema: dict[str, Any]) -> dict[str, Any]:
     """``schema`` with each ``$ref`` to its ``$defs`` replaced by the definition (merged with the keywords
-    beside it): the same schema, validated without reference look-ups (a sixth of jsonschema's time here)."""
+    beside it): the same schema, validated without reference look-ups."""
     defs = schema.get("$defs", {})
 
     def expand(node: Any) -> Any:
