@@ -41,6 +41,10 @@ class LevelRule:
     text: str
     kinds: tuple[str, ...]
     uses_licence_terms: bool
+    #: the first line of ``because`` (``partial: the trained weights are available``), and the one when not
+    #: even this level, the lowest, is met
+    head: str = ""
+    none_head: str = ""
 
 
 def level_class(slug: str, level: str) -> URIRef:
@@ -71,9 +75,11 @@ class Assessor:
                 names: set[str] = set()
                 _names(graph, expr, names)
                 text = str(graph.value(cls, SKOS.definition) or "")
+                short = text.rstrip(".")
                 rules.append(LevelRule(str(cls), level, compiler.model_test(cls), text,
                                        tuple(k for k in explain._SLUGS if k in names and k in kinds_all),
-                                       bool(names & _LICENCE_CLASSES)))
+                                       bool(names & _LICENCE_CLASSES), f"{level}: {short}",
+                                       f"none: not even {level} ({short[:1].lower() + short[1:]})"))
             self.rules[slug] = rules
 
     def levels(self, facts: ModelFacts) -> dict[str, LevelRule | None]:
@@ -92,17 +98,26 @@ class Assessor:
     def as_json(self, levels: dict[str, LevelRule | None], facts: ModelFacts,
                 terms: LicenceTerms | None, multimodal: bool | None = None) -> dict[str, dict[str, object]]:
         """The ``assessment`` object of docs/design.md section 6, with the deciding facts."""
+        described: dict[str, str] = {}  # each claim described once per model, however many rules name it
+
+        def claim(kind: str) -> str:
+            text = described.get(kind)
+            if text is None:
+                text = described[kind] = explain.describe(facts.deciding.get(kind), kind, facts)
+            return text
+
+        licence_line = None
         out: dict[str, dict[str, object]] = {}
         for slug, rule in levels.items():
             if rule is None:
                 lowest = self.rules[slug][-1]
-                because = [f"none: not even {lowest.level} ({lowest.text[:1].lower() + lowest.text[1:].rstrip('.')})"]
-                because += [explain.describe(facts.deciding.get(k), k, facts) for k in lowest.kinds]
+                because = [lowest.none_head, *[claim(k) for k in lowest.kinds]]
                 out[slug] = {"level": "none", "because": because}
                 continue
-            because = [f"{rule.level}: {rule.text.rstrip('.')}"]
-            because += [explain.describe(facts.deciding.get(k), k, facts) for k in rule.kinds]
+            because = [rule.head, *[claim(k) for k in rule.kinds]]
             if rule.uses_licence_terms and terms is not None:
-                because.append("weights licence " + describe(terms, multimodal))
+                if licence_line is None:
+                    licence_line = "weights licence " + describe(terms, multimodal)
+                because.append(licence_line)
             out[slug] = {"level": rule.level, "because": because}
         return out

@@ -8,6 +8,10 @@ use. The verdict is true, false, or null when a fact it needs is unknown.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
+from rdflib import URIRef
+
 from kg.license_terms import LicenceTerms, claim_terms
 from kg.licenses import open_for
 from kg.reasoner import explain
@@ -16,16 +20,22 @@ from kg.vocab import AIO
 
 _AVAILABLE = explain._AVAILABLE
 _KNOWN = {str(AIO.Public), str(AIO.Gated), str(AIO.NotReleased)}
+_WEIGHTS, _TRAINING_CODE, _ARCHITECTURE, _INFERENCE_CODE, _TRAINING_DATA, _DATA_CARD = (
+    str(AIO.Weights), str(AIO.TrainingCode), str(AIO.Architecture), str(AIO.InferenceCode), str(AIO.TrainingData),
+    str(AIO.DataCard))
+
+
+@lru_cache(maxsize=4096)
+def _open_licence(lic: str, content: str) -> bool:
+    return not lic.startswith("_:") and open_for(URIRef(lic), content)  # type: ignore[arg-type]
 
 
 def _open(claim: Claim, content: str) -> bool:
-    from rdflib import URIRef
-
-    return any(not lic.startswith("_:") and open_for(URIRef(lic), content) for lic in claim.licences)  # type: ignore[arg-type]
+    return any(_open_licence(lic, content) for lic in claim.licences)
 
 
 def _component(facts: ModelFacts, kind: str, content: str, label: str) -> tuple[bool | None, str]:
-    claim = facts.deciding.get(str(kind))
+    claim = facts.deciding.get(kind)
     if claim is None or claim.availability not in _KNOWN:
         return None, f"{label}: availability not stated"
     if claim.availability not in _AVAILABLE:
@@ -41,11 +51,11 @@ def _component(facts: ModelFacts, kind: str, content: str, label: str) -> tuple[
 def osaid(facts: ModelFacts, terms: LicenceTerms | None = None) -> dict[str, object]:
     """``{"conformant": true|false|null, "because": [...]}`` for one model."""
     checks = [
-        _component(facts, str(AIO.Weights), "data", "weights"),
-        _component(facts, str(AIO.TrainingCode), "code", "training code"),
+        _component(facts, _WEIGHTS, "data", "weights"),
+        _component(facts, _TRAINING_CODE, "code", "training code"),
     ]
-    arch = _component(facts, str(AIO.Architecture), "code", "architecture")
-    inference = _component(facts, str(AIO.InferenceCode), "code", "inference code")
+    arch = _component(facts, _ARCHITECTURE, "code", "architecture")
+    inference = _component(facts, _INFERENCE_CODE, "code", "inference code")
     # the code to run the model: the architecture or the inference code
     if inference[0] is True and arch[0] is not True:
         checks.append(inference)
@@ -53,8 +63,8 @@ def osaid(facts: ModelFacts, terms: LicenceTerms | None = None) -> dict[str, obj
         checks.append((None, f"{arch[1]}; {inference[1]}"))
     else:
         checks.append(arch)
-    data = facts.deciding.get(str(AIO.TrainingData))
-    card = facts.deciding.get(str(AIO.DataCard))
+    data = facts.deciding.get(_TRAINING_DATA)
+    card = facts.deciding.get(_DATA_CARD)
     if data is not None and data.availability in _AVAILABLE:
         checks.append((True, "data information: training data available"))
     elif card is not None and card.availability in _AVAILABLE:
@@ -63,7 +73,7 @@ def osaid(facts: ModelFacts, terms: LicenceTerms | None = None) -> dict[str, obj
         checks.append((False, "data information: neither the training data nor a data card is released"))
     else:
         checks.append((None, "data information: the availability of the training data or data card is not stated"))
-    weights = facts.deciding.get(str(AIO.Weights))
+    weights = facts.deciding.get(_WEIGHTS)
     if terms is None and weights is not None:
         terms = claim_terms(tuple(weights.licences), facts.labels)
     if terms is not None and terms.use_restrictions:
