@@ -42,6 +42,7 @@ class AIO(DefinedNamespace):
     ArtifactKind: URIRef
     Availability: URIRef
     AvailableStatus: URIRef
+    Availabilities: URIRef
     License: URIRef
     OpenLicense: URIRef
     OpenCodeLicense: URIRef

@@ -227,8 +227,11 @@ def model(slug: str) -> Response:
     if facts is None:
         raise NotFound(f"no model '{slug}' in this knowledge graph")
     from server.entity_pages import model_entities
+    from server.model_jsonld import model_jsonld, script_text
 
-    html = render_template("model.html", m=facts, e=model_entities(slug), endpoint=url_for("sparql.sparql"))
+    described = model_jsonld(engine_of(current_app), str(MODEL[slug]), facts.get("category"))
+    html = render_template("model.html", m=facts, e=model_entities(slug), endpoint=url_for("sparql.sparql"),
+                           jsonld=script_text(described) if described else None)
     response = Response(html, mimetype="text/html")
     response.headers["Vary"] = "Accept"
     return response

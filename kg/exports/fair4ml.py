@@ -47,6 +47,28 @@ _DEVELOPED_BY = _N(str(AIO.developedBy))
 FINE_TUNE_KINDS = {_N(str(AIO.FineTune)), _N(str(AIO.Adapter))}
 
 
+#: The same mapping as ``fair4ml_triples``, as one query over a store (fast on big stores: it runs in Rust).
+FAIR4ML_CONSTRUCT = f"""PREFIX aio: <{AIO}>
+PREFIX fair4ml: <{FAIR4ML}>
+PREFIX schema: <{SCHEMA}>
+CONSTRUCT {{ ?m a fair4ml:MLModel, schema:CreativeWork . ?m ?dataset ?url . ?m fair4ml:fineTunedFrom ?base .
+            ?m fair4ml:sharedBy ?org ; schema:creator ?org }}
+WHERE {{
+  ?m a aio:AIModel .
+  OPTIONAL {{ ?m aio:hasRelease ?r . ?r aio:artifact ?kind ; aio:availability ?a ; schema:url ?url .
+             VALUES (?kind ?dataset) {{ (aio:TrainingData fair4ml:trainedOn) (aio:EvaluationData fair4ml:evaluatedOn) }}
+             FILTER (?a IN (aio:Public, aio:Gated) && isIRI(?url)) }}
+  OPTIONAL {{ ?m aio:derivation ?d . ?d aio:derivationKind ?dk ; aio:baseModel ?base .
+             FILTER (?dk IN (aio:FineTune, aio:Adapter) && isIRI(?base)) }}
+  OPTIONAL {{ ?m aio:developedBy ?org . FILTER isIRI(?org) }}
+}}"""
+
+
+def fair4ml_of_store(store: ox.Store) -> list[ox.Triple]:
+    """``fair4ml_triples`` of every model in ``store`` (its union default graph)."""
+    return list(store.query(FAIR4ML_CONSTRUCT, use_default_graph_as_union=True))  # type: ignore[arg-type]
+
+
 def fair4ml_triples(triples: Iterable[ox.Triple]) -> list[ox.Triple]:
     """The FAIR4ML/schema.org statements that follow from ``triples`` (none repeats one given)."""
     props: dict[object, dict[object, list[object]]] = defaultdict(lambda: defaultdict(list))

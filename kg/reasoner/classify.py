@@ -367,9 +367,13 @@ def inferred_quads(results: Iterable[Classification]) -> list[ox.Quad]:
 
 def materialise(store: ox.Store) -> int:
     """Replace the store's inferred graph with fresh inferences; returns the number of statements."""
+    from kg.exports.fair4ml import fair4ml_of_store
+
     results = classify_store(store)
     quads = inferred_quads(results)
     g = ox.NamedNode(str(INFERRED_GRAPH))
+    # the FAIR4ML/schema.org types and properties, for SPARQL clients that do no reasoning
+    quads.extend(ox.Quad(t.subject, t.predicate, t.object, g) for t in fair4ml_of_store(store))
     store.clear_graph(g) if store.contains_named_graph(g) else None
     store.extend(quads)
     return len(quads)
