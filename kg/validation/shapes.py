@@ -391,54 +391,75 @@ class _Compiler:
         s.constraints.append((ox.NamedNode(str(component)), self.parameter(node, predicate, value, flags)))
 
     def parameter(self, node: Any, predicate: Any, value: Any, flags: str) -> Any:
-        g = self.graph
-        if predicate in (SH.minCount, SH.maxCount, SH.minLength, SH.maxLength):
-            if not isinstance(value, rdflib.Literal) or not isinstance(value.toPython(), int) \
-                    or isinstance(value.toPython(), bool) or value.toPython() < 0:
-                raise self.bad(node, predicate, f"is {value.n3(g.namespace_manager)}; expected a non-negative "
-                               "xsd:integer")
-            return int(value.toPython())
+        """The compiled value of one constraint parameter, checked against SHACL's syntax rules."""
         if predicate == SH.pattern:
-            if not isinstance(value, rdflib.Literal):
-                raise self.bad(node, predicate, "is not a literal")
-            try:
-                return Pattern(str(value), flags, compile_pattern(str(value), flags))
-            except ValueError as exc:
-                raise self.bad(node, predicate, f"'{value}' (flags '{flags}'): {exc}") from None
-        if predicate == SH["in"]:
-            return tuple(from_rdflib(v) for v in rdf_list(g, value, node, predicate))
-        if predicate in (SH["or"], SH["and"], SH.xone):
-            return [self.shape(m, node, predicate) for m in rdf_list(g, value, node, predicate)]
-        if predicate == SH.node:
-            member = self.shape(value, node, predicate)
-            if member.path is not None:
-                raise self.bad(node, predicate, "names a property shape; its value must be a node shape")
-            return member
-        if predicate == SH["not"]:
-            return self.shape(value, node, predicate)
-        if predicate in (SH["class"], SH.datatype, SH.equals, SH.disjoint):
-            return self.iri(node, predicate, value)
-        if predicate == SH.nodeKind:
-            if not (isinstance(value, rdflib.URIRef) and str(value).startswith(_SHACL_PREFIX)
-                    and str(value)[len(_SHACL_PREFIX):] in _NODE_KINDS):
-                raise self.bad(node, predicate, f"is {value.n3(g.namespace_manager)}; expected one of sh:IRI, "
-                               "sh:BlankNode, sh:Literal, sh:BlankNodeOrIRI, sh:BlankNodeOrLiteral, sh:IRIOrLiteral")
-            return ox.NamedNode(str(value))
-        if predicate in (SH.uniqueLang, SH.closed):
-            if not isinstance(value, rdflib.Literal) or value.datatype != XSD.boolean:
-                raise self.bad(node, predicate, f"is {value.n3(g.namespace_manager)}; expected true or false")
-            if predicate == SH.closed:
-                ignored = [self.iri(node, SH.ignoredProperties, p) for v in g.objects(node, SH.ignoredProperties)
-                           for p in rdf_list(g, v, node, SH.ignoredProperties)]
-                return (is_true(value), frozenset(ignored))
-            return is_true(value)
-        if predicate == SH.languageIn:
-            ranges = rdf_list(g, value, node, predicate)
-            if any(not isinstance(r, rdflib.Literal) or r.language or r.datatype not in (None, XSD.string)
-                   for r in ranges):
-                raise self.bad(node, predicate, "must list strings (language ranges)")
-            return tuple(str(r).lower() for r in ranges)
+            return self._pattern(node, value, flags)
+        for group, read in self._readers:
+            if predicate in group:
+                return read(self, node, predicate, value)
         return from_rdflib(value)  # sh:hasValue: any term
+
+    def _count(self, node: Any, predicate: Any, value: Any) -> int:
+        number = value.toPython() if isinstance(value, rdflib.Literal) else None
+        if not isinstance(number, int) or isinstance(number, bool) or number < 0:
+            raise self.bad(node, predicate, f"is {value.n3(self.graph.namespace_manager)}; expected a "
+                           "non-negative xsd:integer")
+        return number
+
+    def _pattern(self, node: Any, value: Any, flags: str) -> Pattern:
+        if not isinstance(value, rdflib.Literal):
+            raise self.bad(node, SH.pattern, "is not a literal")
+        try:
+            return Pattern(str(value), flags, compile_pattern(str(value), flags))
+        except ValueError as exc:
+            raise self.bad(node, SH.pattern, f"'{value}' (flags '{flags}'): {exc}") from None
+
+    def _in(self, node: Any, predicate: Any, value: Any) -> tuple:
+        return tuple(from_rdflib(v) for v in rdf_list(self.graph, value, node, predicate))
+
+    def _shapes(self, node: Any, predicate: Any, value: Any) -> list[Shape]:
+        return [self.shape(m, node, predicate) for m in rdf_list(self.graph, value, node, predicate)]
+
+    def _node(self, node: Any, predicate: Any, value: Any) -> Shape:
+        member = self.shape(value, node, predicate)
+        if predicate == SH.node and member.path is not None:
+            raise self.bad(node, predicate, "names a property shape; its value must be a node shape")
+        return member
+
+    def _node_kind(self, node: Any, predicate: Any, value: Any) -> ox.NamedNode:
+        if not (isinstance(value, rdflib.URIRef) and str(value).startswith(_SHACL_PREFIX)
+                and str(value)[len(_SHACL_PREFIX):] in _NODE_KINDS):
+            raise self.bad(node, predicate, f"is {value.n3(self.graph.namespace_manager)}; expected one of sh:IRI, "
+                           "sh:BlankNode, sh:Literal, sh:BlankNodeOrIRI, sh:BlankNodeOrLiteral, sh:IRIOrLiteral")
+        return ox.NamedNode(str(value))
+
+    def _boolean(self, node: Any, predicate: Any, value: Any) -> Any:
+        g = self.graph
+        if not isinstance(value, rdflib.Literal) or value.datatype != XSD.boolean:
+            raise self.bad(node, predicate, f"is {value.n3(g.namespace_manager)}; expected true or false")
+        if predicate == SH.closed:
+            ignored = [self.iri(node, SH.ignoredProperties, p) for v in g.objects(node, SH.ignoredProperties)
+                       for p in rdf_list(g, v, node, SH.ignoredProperties)]
+            return (is_true(value), frozenset(ignored))
+        return is_true(value)
+
+    def _languages(self, node: Any, predicate: Any, value: Any) -> tuple[str, ...]:
+        ranges = rdf_list(self.graph, value, node, predicate)
+        if any(not isinstance(r, rdflib.Literal) or r.language or r.datatype not in (None, XSD.string)
+               for r in ranges):
+            raise self.bad(node, predicate, "must list strings (language ranges)")
+        return tuple(str(r).lower() for r in ranges)
+
+    _readers: list[tuple[tuple[Any, ...], Any]] = [
+        ((SH.minCount, SH.maxCount, SH.minLength, SH.maxLength), _count),
+        ((SH["in"],), _in),
+        ((SH["or"], SH["and"], SH.xone), _shapes),
+        ((SH.node, SH["not"]), _node),
+        ((SH["class"], SH.datatype, SH.equals, SH.disjoint), lambda self, node, p, v: self.iri(node, p, v)),
+        ((SH.nodeKind,), _node_kind),
+        ((SH.uniqueLang, SH.closed), _boolean),
+        ((SH.languageIn,), _languages),
+    ]
 
     def iri(self, node: Any, predicate: Any, value: Any) -> ox.NamedNode:
         if not isinstance(value, rdflib.URIRef):
