@@ -45,6 +45,10 @@ def test_spdx3_export_passes_spdx_python_model(boms):
     trained_on = [r.to[0] for r in objects.foreach_type(spdx.Relationship)
                   if r.from_ is llama and r.relationshipType == spdx.RelationshipType.trainedOn]
     assert trained_on and trained_on[0].comment == "not released"
+    (openness,) = [a.statement for a in objects.foreach_type(spdx.Annotation)
+                   if a.subject is llama and a.statement.startswith("ai-openness:openness ")]
+    terms = json.loads(openness.split(" ", 1)[1])["license_terms"]
+    assert terms["commercial_use"] == "conditional" and terms["user_cap"] == 700000000
 
 
 def test_cyclonedx_export_passes_the_1_6_schema(boms):
@@ -62,6 +66,9 @@ def test_cyclonedx_export_passes_the_1_6_schema(boms):
     props = {p["name"]: p["value"] for p in llama["properties"]}
     assert props["ai-openness:category"] == "open-weight"
     assert props["ai-openness:artifact:weights:availability"] == "gated"
+    assert props["ai-openness:license-terms:commercial_use"] == "conditional"
+    assert props["ai-openness:license-terms:user_cap"] == "700000000"
+    assert props["ai-openness:license-terms:use_restrictions"] == "true"
     assert llama["licenses"] == [{"expression": "LicenseRef-llama3.1"}]
 
 

@@ -3,8 +3,9 @@
 
 The component's ``bom-ref`` is the model's KG IRI; ``supplier`` its developer; ``licenses`` the weights'
 licence as an SPDX expression; a ``distribution`` external reference the weights' URL. Properties in the
-``ai-openness:`` namespace carry the openness category, MOF class, each artifact's availability and
-licence, and the whole record. The document is written as the format's JSON and checked, in the tests,
+``ai-openness:`` namespace carry the openness category, MOF class, the weights' licence terms
+(``ai-openness:license-terms:commercial_use``...), each artifact's availability and licence, and the whole
+record. The document is written as the format's JSON and checked, in the tests,
 by ``cyclonedx-python-lib``'s schema validation.
 """
 
@@ -59,6 +60,7 @@ def _components(facts: ModelFacts) -> list[dict[str, Any]]:
         expression = licence_expression(claim.get("license"))
         if expression:
             props.append(_prop(f"artifact:{slug}:license", expression))
+    props.extend(_terms_properties(facts.license_terms))
     props.append(_prop("record", record_json(record)))
     component["properties"] = props
     out = [component]
@@ -75,6 +77,21 @@ def _components(facts: ModelFacts) -> list[dict[str, Any]]:
                 dataset["externalReferences"] = [{"type": "distribution", "url": _url(data)}]
         component["modelCard"] = {"modelParameters": {"datasets": [{"ref": ref}]}}
         out.append(dataset)
+    return out
+
+
+def _terms_properties(terms: dict[str, Any] | None) -> list[dict[str, str]]:
+    """``ai-openness:license-terms:<key>`` properties for what the weights' licence allows."""
+    if not terms:
+        return []
+    out = []
+    for key in ("commercial_use", "derivatives", "redistribution", "user_cap", "use_restrictions"):
+        if terms.get(key) is not None:
+            value = terms[key]
+            out.append(_prop(f"license-terms:{key}", str(value).lower() if isinstance(value, bool) else value))
+    for key in ("excluded_territories", "sources"):
+        if terms.get(key):
+            out.append(_prop(f"license-terms:{key}", ";".join(str(v) for v in terms[key])))
     return out
 
 

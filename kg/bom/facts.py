@@ -20,6 +20,8 @@ class ModelFacts:
     record: dict[str, Any]
     category: str
     mof_class: str | None
+    #: ``license_terms`` of ``classify --format json``: what the weights' licence allows (None: not released)
+    license_terms: dict[str, Any] | None = None
 
     @property
     def id(self) -> str:
@@ -45,8 +47,9 @@ def model_facts(triples: list[ox.Triple]) -> list[ModelFacts]:
     out = []
     for record in records:
         result = results.get(record.get("id"))
+        terms = result.as_json().get("license_terms") if result else None
         out.append(ModelFacts(record, result.category if result else "unclassified",
-                              result.mof_class if result else None))
+                              result.mof_class if result else None, terms))
     return out
 
 

@@ -4,7 +4,8 @@ Each model is an ``ai_AIPackage`` whose ``spdxId`` is its KG IRI, supplied by it
 weights' URL as download location and their licence as a ``hasDeclaredLicense`` relationship to a
 licence expression; its training data is a ``dataset_DatasetPackage`` it is ``trainedOn``, with the
 dataset availability SPDX defines (public: ``directDownload``, gated: ``registration``). The openness
-category, MOF class and the whole record are annotations on the package.
+category, MOF class, the weights' licence terms (commercial use, derivatives, redistribution, user cap,
+excluded territories, use restrictions, with sources) and the whole record are annotations on the package.
 """
 
 from __future__ import annotations
@@ -105,7 +106,7 @@ class _Builder:
         if weights.get("availability") in AVAILABLE:
             self.licence(pkg, weights.get("license"), iri + "#spdx-weights")
         self.dataset(facts, pkg, iri)
-        openness = {"category": facts.category, "mof_class": facts.mof_class}
+        openness = {"category": facts.category, "mof_class": facts.mof_class, "license_terms": facts.license_terms}
         for name, statement in (("openness", OPENNESS_PREFIX + json.dumps(openness, sort_keys=True)),
                                 ("record", RECORD_PREFIX + record_json(record))):
             self.add(s.Annotation(spdxId=f"{iri}#spdx-{name}", creationInfo=self.info, subject=pkg,
