@@ -121,6 +121,7 @@ def build_dataset(count: int, work: Path) -> tuple[Path, Path, Path, int]:
     if store_dir.exists():
         shutil.rmtree(store_dir)
     shutil.rmtree(work / "oxigraph-store", ignore_errors=True)
+    shutil.rmtree(work / "openness-store-b", ignore_errors=True)
     store = ox.Store(str(store_dir))
     load_records(store, records_to_recordset(make_records(count), file="bench"))
     store.flush()
@@ -231,7 +232,12 @@ def start(name: str, work: Path, store_dir: Path, nquads: Path, ntriples: Path) 
         # The per-client rate and concurrency limits guard against abuse; they are not capacity, and every
         # benchmark client comes from 127.0.0.1, so they are turned off here. openness-nofastpath is the
         # same server with single-pattern queries sent to the workers too (the A/B of server.fastpath).
-        cmd = [sys.executable, "-m", "kg", "serve", "--store", str(store_dir), "--port", str(port)]
+        store = store_dir
+        if name == "openness-nofastpath":  # a store directory is opened by one server at a time: a copy
+            store = work / "openness-store-b"
+            if not store.exists():
+                shutil.copytree(store_dir, store)
+        cmd = [sys.executable, "-m", "kg", "serve", "--store", str(store), "--port", str(port)]
         cmd += ["--row-limit", "100000", "--client-rate", "0", "--client-concurrent", "0"]
         env = {"OPENNESS_FASTPATH": "off"} if name == "openness-nofastpath" else None
         return running(name, cmd, f"http://127.0.0.1:{port}/sparql", log, env=env)
