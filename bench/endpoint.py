@@ -121,7 +121,6 @@ def build_dataset(count: int, work: Path) -> tuple[Path, Path, Path, int]:
     if store_dir.exists():
         shutil.rmtree(store_dir)
     shutil.rmtree(work / "oxigraph-store", ignore_errors=True)
-    shutil.rmtree(work / "openness-store-b", ignore_errors=True)
     store = ox.Store(str(store_dir))
     load_records(store, records_to_recordset(make_records(count), file="bench"))
     store.flush()
@@ -195,12 +194,10 @@ def _exe(name: str) -> str:
 
 
 @contextmanager
-def running(name: str, cmd: list[str], url: str, log: Path, ready_timeout: float = 600,
-            env: dict[str, str] | None = None) -> Iterator[Server]:
+def running(name: str, cmd: list[str], url: str, log: Path, ready_timeout: float = 600) -> Iterator[Server]:
     """Start a server process, wait until it answers a query, stop it afterwards."""
     with log.open("wb") as out:
-        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, cwd=REPO,
-                                env={**os.environ, **(env or {})})
+        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, cwd=REPO)
     try:
         deadline = time.monotonic() + ready_timeout
         while True:
@@ -228,19 +225,12 @@ def running(name: str, cmd: list[str], url: str, log: Path, ready_timeout: float
 def start(name: str, work: Path, store_dir: Path, nquads: Path, ntriples: Path) -> Iterator[Server]:
     port = free_port()
     log = work / f"{name}.log"
-    if name in ("openness", "openness-nofastpath"):
+    if name == "openness":
         # The per-client rate and concurrency limits guard against abuse; they are not capacity, and every
-        # benchmark client comes from 127.0.0.1, so they are turned off here. openness-nofastpath is the
-        # same server with single-pattern queries sent to the workers too (the A/B of server.fastpath).
-        store = store_dir
-        if name == "openness-nofastpath":  # a store directory is opened by one server at a time: a copy
-            store = work / "openness-store-b"
-            if not store.exists():
-                shutil.copytree(store_dir, store)
-        cmd = [sys.executable, "-m", "kg", "serve", "--store", str(store), "--port", str(port)]
+        # benchmark client comes from 127.0.0.1, so they are turned off here.
+        cmd = [sys.executable, "-m", "kg", "serve", "--store", str(store_dir), "--port", str(port)]
         cmd += ["--row-limit", "100000", "--client-rate", "0", "--client-concurrent", "0"]
-        env = {"OPENNESS_FASTPATH": "off"} if name == "openness-nofastpath" else None
-        return running(name, cmd, f"http://127.0.0.1:{port}/sparql", log, env=env)
+        return running(name, cmd, f"http://127.0.0.1:{port}/sparql", log)
     if name == "oxigraph":
         location = work / "oxigraph-store"
         if not location.exists():
@@ -457,7 +447,7 @@ def report(
         if ours is None:
             continue
         parts = []
-        for peer in ("oxigraph", "rdflib-endpoint", "openness-nofastpath"):
+        for peer in ("oxigraph", "rdflib-endpoint"):
             if peer in cells and cells[peer].rate > 0:
                 ratio = ours.rate / cells[peer].rate
                 goal = dict(goals.get(qname, [])).get(peer)

@@ -2,14 +2,13 @@
 
 One Engine per application. Every query takes one path: limits (server.lexer: size and nesting, a 400
 before anything else) → escapes decoded (the text the guard reads is the text that runs) → on a local
-store, the single-pattern fast path (server.fastpath) or a worker process (server.executor: guard, run,
-serialise, under the timeout and the memory ceiling, without network); on a remote engine, the guard in
+store, a worker process (server.executor: guard, run, serialise, under the timeout and the memory ceiling,
+without network); on a remote engine, the guard in
 this process and HTTP with the timeout as the socket deadline. Updates run in workers too. No Flask here.
 """
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Sequence
 
@@ -27,15 +26,12 @@ from kg.store import (
     run_local_query,
     run_local_update,
 )
-from server import fastpath, guard
+from server import guard
 from server.config import Settings
 from server.executor import QueryPool, QueryRequest, UpdateRequest
 from server.lexer import check_limits, decode_escapes
-from server.results import Answer, negotiate, render, serialize_native
-from server.snapshots import Reader, Snapshots
-
-#: ``OPENNESS_FASTPATH=off`` sends single-pattern queries to the workers too (for A/B runs of the bench).
-FASTPATH_ENV = "OPENNESS_FASTPATH"
+from server.results import Answer, render
+from server.snapshots import Snapshots
 
 
 class Engine:
@@ -53,10 +49,6 @@ class Engine:
         #: protocol queries started (admission tests prove a refused query never gets here)
         self.queries_started = 0
         self.snapshots: Snapshots | None = None
-        self._reader = Reader()
-        self.fastpath = os.environ.get(FASTPATH_ENV, "on").lower() != "off"
-        #: queries answered in the request thread (server.fastpath)
-        self.small_queries = 0
         if settings.use_workers and isinstance(self.backend, LocalBackend):
             self.snapshots = Snapshots(self.backend)
             self.pool = QueryPool(self.snapshots.take(), size=settings.workers, timeout=settings.query_timeout,
@@ -90,10 +82,8 @@ class Engine:
             request = QueryRequest(decoded, *(getattr(request, f) for f in ("default_graphs", "named_graphs",
                                    "accept", "format", "row_limit", "base_iri")))
         if self.pool is not None:
-            answer = self._small(request) if self.fastpath else None
-            if answer is None:
-                answer = self.pool.run(request)
-                self._prune()
+            answer = self.pool.run(request)
+            self._prune()
             return answer
         dataset = (*request.default_graphs, *request.named_graphs)
         verdict = self._check(request.sparql, "query", dataset, request.base_iri)
@@ -115,45 +105,6 @@ class Engine:
             raise QueryError(f"query failed: {str(exc).splitlines()[0][:300] if str(exc) else exc}") from None
         except SyntaxError as exc:  # a remote engine's answer that does not parse
             raise StoreUnavailableError(f"the store's answer is unreadable: {str(exc)[:300]}") from None
-
-    def _small(self, request: QueryRequest) -> Answer | None:
-        """Answer a single-pattern query in this thread (see server.fastpath), or None for the workers.
-
-        The engine stops at the row cap itself (the query's LIMIT is capped at ROW_LIMIT + 1) and writes the
-        answer natively; one more row than the cap means the answer is truncated, and is then asked for
-        again with LIMIT ROW_LIMIT (the same snapshot and plan give the same first rows)."""
-        if self.pool is None or len(request.default_graphs) + len(request.named_graphs) > fastpath.MAX_GRAPHS:
-            return None
-        shape = fastpath.single_pattern(request.sparql)
-        if shape is None:
-            return None
-        dataset = (*request.default_graphs, *request.named_graphs)
-        if dataset:  # a short text that names nothing itself: only the protocol's graphs to check
-            self._check(request.sparql, "query", dataset, request.base_iri)
-        try:
-            with self._reader.view(self.pool.path) as store:
-                return self._answer_small(store, request, shape)
-        except OSError:
-            return None  # the snapshot cannot be opened here: the workers will say why
-
-    def _answer_small(self, store: ox.Store, request: QueryRequest, shape: fastpath.Shape) -> Answer:
-        self.small_queries += 1
-        cap = request.row_limit
-        union = not (request.default_graphs or request.named_graphs)
-        with engine_errors():
-            result = self._run(store, request, shape.capped(cap + 1), union)
-            media = negotiate(request.accept, request.format, "solutions")  # after the engine's syntax errors
-            body, rows = serialize_native(result, media, shape.bound)  # type: ignore[arg-type]
-            truncated = rows > cap
-            if truncated:
-                again = self._run(store, request, shape.capped(cap), union)
-                body, rows = serialize_native(again, media, shape.bound)  # type: ignore[arg-type]
-        return Answer(media, body, truncated=truncated, rows=rows)
-
-    @staticmethod
-    def _run(store: ox.Store, request: QueryRequest, sparql: str, union: bool) -> QueryResult:
-        return run_local_query(store, sparql, request.default_graphs, request.named_graphs,
-                               base_iri=request.base_iri, union=union)
 
     def update_change(self, sparql: str, base: str | None, using: Sequence[str] = (),
                       using_named: Sequence[str] = ()):  # type: ignore[no-untyped-def]
@@ -212,19 +163,17 @@ class Engine:
         self._cache.clear()
         if self.pool is not None and self.snapshots is not None:
             self.pool.refresh(self.snapshots.take())
-            self._reader.forget()
             self._prune()
 
     def _prune(self) -> None:
         if self.pool is not None and self.snapshots is not None:
-            self.snapshots.prune(self.pool.paths_in_use() | self._reader.in_use())
+            self.snapshots.prune(self.pool.paths_in_use())
 
     @property
     def write_lock(self) -> threading.Lock:
         return self._write_lock
 
     def close(self) -> None:
-        self._reader.forget()
         if self.pool is not None:
             self.pool.close()
         if self.snapshots is not None:

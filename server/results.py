@@ -5,9 +5,7 @@ No Flask here: the worker processes import this module to turn a query's results
 
 from __future__ import annotations
 
-import csv
 import functools
-import io
 import json
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -332,42 +330,6 @@ def serialize_graph(triples: Sequence[ox.Triple], media: str) -> bytes:
     if rdf_format == ox.RdfFormat.TURTLE:
         return ox.serialize(triples, format=rdf_format, prefixes=PREFIXES) or b""
     return ox.serialize(triples, format=rdf_format) or b""
-
-
-#: pyoxigraph's serialisers of the four SELECT result formats.
-NATIVE_FORMATS = {
-    "application/sparql-results+json": ox.QueryResultsFormat.JSON,
-    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
-    "text/csv": ox.QueryResultsFormat.CSV,
-    "text/tab-separated-values": ox.QueryResultsFormat.TSV,
-}
-
-
-def serialize_native(solutions: ox.QuerySolutions, media: str, bound: int | None = None) -> tuple[bytes, int]:
-    """SELECT results serialised by the engine itself, and how many rows that made.
-
-    Several times faster than the Python serialisers (no Python object per term), but it writes every
-    solution: only for a query whose LIMIT already stops at the row cap. The rows are counted in the
-    bytes: in XML ``<result>`` cannot occur inside a value (``<`` is escaped); a TSV value holds no raw
-    newline (escaped as in Turtle); CSV values with line breaks are quoted; JSON is parsed, unless every
-    solution binds the same ``bound`` terms (a single triple pattern's), when the terms are counted:
-    ``{"type":"`` cannot occur inside a JSON string, whose quotes are escaped (triple terms, which nest
-    terms, are parsed).
-    """
-    body = solutions.serialize(format=NATIVE_FORMATS[media]) or b""
-    if media == "application/sparql-results+json":
-        if bound and b'"type":"triple"' not in body:
-            terms = body.count(b'{"type":"')
-            if terms % bound == 0:
-                return body, terms // bound
-        rows = len(json.loads(body)["results"]["bindings"])
-    elif media == "application/sparql-results+xml":
-        rows = body.count(b"<result>")
-    elif media == "text/tab-separated-values":
-        rows = body.count(b"\n") - 1
-    else:
-        rows = sum(1 for _ in csv.reader(io.StringIO(body.decode("utf-8"), newline=""))) - 1
-    return body, rows
 
 
 def result_kind(result: object) -> Kind:
