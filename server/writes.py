@@ -14,11 +14,13 @@ import pyoxigraph as ox
 
 from kg.errors import QueryError
 from kg.store import reason, sync
-from kg.vocab import INFERRED_GRAPH, ONTOLOGY_GRAPH, RECORDS_GRAPH
+from kg.vocab import ENTITIES_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH, RECORDS_GRAPH
 from server.engine import Engine
 
 _INFERRED = ox.NamedNode(str(INFERRED_GRAPH))
 _ONTOLOGY = ox.NamedNode(str(ONTOLOGY_GRAPH))
+#: Built from the records and the organisation and family files, like the inferences: not records.
+_ENTITIES = ox.NamedNode(str(ENTITIES_GRAPH))
 
 
 class WriteRejectedError(QueryError):
@@ -67,14 +69,14 @@ class WriteReport:
 
 
 def validate_store(store: ox.Store) -> int:
-    """Validate the records of ``store`` (every graph but the ontology's and the inferences); returns warnings.
+    """Validate the records of ``store`` (every graph but the ontology, entities and inferences); returns warnings.
 
     Raises WriteRejectedError with the first violations.
     """
     from kg.records.model import RecordSet
     from kg.validation import validate
 
-    triples = [q.triple for q in store if q.graph_name not in (_ONTOLOGY, _INFERRED)]
+    triples = [q.triple for q in store if q.graph_name not in (_ONTOLOGY, _INFERRED, _ENTITIES)]
     report = validate(RecordSet(triples=triples, files=["<write>"]))
     if not report.conforms:
         violations = [r for r in report.results if r.severity == "Violation"]
