@@ -27,6 +27,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="JSON-LD: embed the context (default) or name its IRI")
     parser.add_argument("--model", metavar="ID", action="append",
                         help="export only this model (repeatable); default every model")
+    parser.add_argument("--lossy", action="store_true",
+                        help="csv: write even what the CSV cannot hold is dropped (named on standard error)")
     parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE (replaced only on success)")
     parser.add_argument("files", nargs="*", metavar="FILE",
                         help="record files to export instead of the bundled KG (converts between formats)")
@@ -53,6 +55,8 @@ def run(args: argparse.Namespace) -> int:
         text = write_bom(triples, args.format)
         write_to(args.output, lambda out: out.write(text))
         return 0
+    if args.format == "csv" and args.lossy:
+        return _lossy_csv(triples, args.output)
     if args.format in PLAIN_FORMATS:
         from kg.records import write
 
@@ -68,4 +72,22 @@ def run(args: argparse.Namespace) -> int:
 
         text = serialize_triples(data, args.format)
     write_to(args.output, lambda out: out.write(text))
+    return 0
+
+
+def _lossy_csv(triples: list, output: str | None) -> int:
+    """The CSV without the lossless check, saying on standard error how much it leaves out."""
+    import sys
+
+    from kg.commands.output import write_to
+    from kg.exports.csv_lossless import csv_losses
+    from kg.records.rdf_to_plain import records_from_triples
+    from kg.records.writers import write_csv
+
+    lost = csv_losses(triples)
+    if lost:
+        subjects = sorted({str(s) for s, _, _ in lost})
+        print(f"openness export: warning: the CSV leaves out {len(lost)} statement(s) about {len(subjects)} "
+              f"node(s), e.g. {subjects[0]}", file=sys.stderr)
+    write_to(output, lambda out: write_csv(records_from_triples(triples), out))
     return 0
