@@ -5,7 +5,7 @@ Each importer is a function ``(args, options) -> ImportResult`` registered by na
 The names are re-exported here.
 
 >>> names()
-['huggingface', 'wikidata', 'mot', 'osai']
+['huggingface', 'wikidata', 'mot', 'osai', 'spdx3', 'cyclonedx']
 """
 
 from __future__ import annotations

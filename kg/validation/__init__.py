@@ -3,8 +3,9 @@
 >>> from kg.records.plain import records_to_recordset
 >>> report = validate(records_to_recordset([{"id": "m", "name": "M", "developer": "D",
 ...     "source": ["https://example.org"], "artifacts": {"weights": "maybe"}}]))
->>> [r.message for r in report.results]
-["weights: 'maybe' is not an availability; use public, gated, not-released or unknown"]
+>>> print(*[r.message for r in report.results])  # doctest: +NORMALIZE_WHITESPACE
+artifacts.weights: 'maybe' is not an availability, a claim mapping, or a list of claims;
+use one of public, gated, not-released, unknown
 
 Records are independent except for their ids, so the fast engine needs no graph store: it indexes the
 triples by predicate once and checks each focus node by dictionary look-ups. Each shape outside its SHACL
