@@ -33,13 +33,13 @@ COMMANDS = ("serve", "query", "classify", "validate", "load", "import", "link", 
 
 
 def _dependency_dirs() -> list[str]:
-    """The directories this environment imports third-party packages from (not the project's source)."""
-    dirs = []
-    for entry in sys.path:
-        path = Path(entry)
-        if path.name in ("site-packages", "dist-packages") and path.is_dir() and not (path / "kg").exists():
-            dirs.append(str(path))
-    return dirs
+    """The directories this environment imports third-party packages from.
+
+    They may hold the project too (CI installs it with ``pip install .``): the fresh venv's own
+    site-packages comes first on its path, so the wheel's copy wins (the fixture checks it).
+    """
+    return [entry for entry in sys.path
+            if Path(entry).name in ("site-packages", "dist-packages") and Path(entry).is_dir()]
 
 
 @pytest.fixture(scope="module")
@@ -58,8 +58,8 @@ def openness(tmp_path_factory) -> Path:
                           capture_output=True, text=True, check=True).stdout.strip()
     (Path(site) / "test-deps.pth").write_text("\n".join(_dependency_dirs()) + "\n")
     install = subprocess.run(
-        [sys.executable, "-m", "pip", "--python", str(python), "install", "--no-deps", "--no-index", "-q",
-         str(wheel)], capture_output=True, text=True, timeout=300)
+        [sys.executable, "-m", "pip", "--python", str(python), "install", "--no-deps", "--no-index",
+         "--ignore-installed", "-q", str(wheel)], capture_output=True, text=True, timeout=300)
     assert install.returncode == 0, install.stderr[-2000:]
     where = subprocess.run([python, "-c", "import kg; print(kg.__file__)"], cwd=tmp, capture_output=True,
                            text=True, env=_env()).stdout
