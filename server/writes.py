@@ -79,7 +79,7 @@ def validate_store(store: ox.Store) -> int:
     triples = [q.triple for q in store if q.graph_name not in (_ONTOLOGY, _INFERRED, _ENTITIES)]
     report = validate(RecordSet(triples=triples, files=["<write>"]))
     if not report.conforms:
-        violations = [r for r in report.results if r.severity == "Violation"]
+        violations = report.failures
         shown = "; ".join(r.message for r in violations[:3])
         more = f" (and {len(violations) - 3} more)" if len(violations) > 3 else ""
         raise WriteRejectedError(f"rejected, nothing changed: {len(violations)} violation(s): {shown}{more}")

@@ -10,6 +10,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
+import rdflib
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -189,3 +190,22 @@ def test_no_shapes_file_crashes_validation(pairs: list[tuple[str, str]], target:
             assert "\n" not in str(exc) and str(shapes) in str(exc), str(exc)
             return
         assert all(r.message for r in report.results), text
+
+
+@pytest.mark.parametrize("path", ["ex:p", "[ sh:zeroOrMorePath ex:p ]"], ids=["fast engine", "pySHACL"])
+def test_a_custom_severity_fails_and_keeps_its_iri(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                   path: str) -> None:
+    """SHACL allows a shape's own severity IRI: it is reported whole and, its rank being unknown, fails
+    validation like a violation even when warnings pass (pySHACL's ``allow_warnings`` does the same)."""
+    shapes = f"ex:S a sh:NodeShape ; sh:targetNode ex:a ; sh:severity ex:Critical ; " \
+             f"sh:property [ sh:path {path} ; sh:maxCount 1 ; sh:severity ex:Critical ] ."
+    code, report, _err = _run(tmp_path, shapes, capsys)
+    assert code == 1
+    assert {r["severity"] for r in report["results"]} == {"http://example.org/Critical"}
+    data, extra = tmp_path / "data.ttl", tmp_path / "mine.ttl"
+    assert main(["validate", str(data), "--shapes", str(extra)]) == 1
+    assert "  critical  " in capsys.readouterr().out
+    assert main(["validate", str(data), "--shapes", str(extra), "--format", "turtle"]) == 1
+    graph = rdflib.Graph().parse(data=capsys.readouterr().out, format="turtle")
+    SH = rdflib.Namespace("http://www.w3.org/ns/shacl#")
+    assert set(graph.objects(None, SH.resultSeverity)) == {rdflib.URIRef("http://example.org/Critical")}

@@ -11,7 +11,7 @@ from rdflib.namespace import RDF, SH
 from kg.errors import UnreadableInputError
 from kg.logs import quiet_literals
 from kg.records.model import from_rdflib
-from kg.validation.shapes import _TARGETS, Path_, Shape, ShapeSet, compile_path
+from kg.validation.shapes import _TARGETS, Path_, Shape, ShapeSet, compile_path, severity_name
 
 
 @dataclass(frozen=True)
@@ -93,7 +93,7 @@ def read_report(report: rdflib.Graph, shapes: rdflib.Graph | None = None) -> lis
             focus=from_rdflib(report.value(node, SH.focusNode)),
             path=path,
             value=from_rdflib(value) if value is not None else None,
-            severity=str(report.value(node, SH.resultSeverity)).rsplit("#", 1)[-1],
+            severity=severity_name(report.value(node, SH.resultSeverity)),
             component=from_rdflib(report.value(node, SH.sourceConstraintComponent)),
             messages=tuple(str(m) for m in report.objects(node, SH.resultMessage)),
         ))

@@ -11,7 +11,7 @@ import rdflib
 from rdflib.namespace import SH
 
 from kg.records.model import to_rdflib
-from kg.validation.report import PREFIXES, Report, Result, compact, node_text, path_text
+from kg.validation.report import PREFIXES, SEVERITIES, Report, Result, compact, node_text, path_text
 
 
 def _plural(n: int, word: str) -> str:
@@ -44,7 +44,7 @@ def write_text(report: Report, out: TextIO) -> None:
             cell = f" [column {r.column}]" if r.column else ""
             if r.row is not None and len(rows) > 1:
                 cell = f" [row {r.row}, column {r.column}]" if r.column else f" [row {r.row}]"
-            out.write(f"  {r.severity.lower():9} {r.message}{cell}\n")
+            out.write(f"  {severity_label(r.severity):9} {r.message}{cell}\n")
     records_with = len({node_text(r.record) for r in report.results if r.record is not None})
     verdict = "conforms" if report.conforms else "does not conform"
     out.write(
@@ -90,6 +90,11 @@ def _path_node(graph: rdflib.Graph, path: object) -> rdflib.term.Node:
     return node
 
 
+def severity_label(severity: str) -> str:
+    """``violation``, ``warning``, ``info``, or a custom severity IRI's last segment, for text reports."""
+    return severity.rstrip("/#").rsplit("#", 1)[-1].rsplit("/", 1)[-1].lower()
+
+
 def report_graph(report: Report) -> rdflib.Graph:
     """The SHACL validation report graph.
 
@@ -108,7 +113,7 @@ def report_graph(report: Report) -> rdflib.Graph:
         graph.add((root, SH.result, node))
         graph.add((node, rdflib.RDF.type, SH.ValidationResult))
         graph.add((node, SH.focusNode, to_rdflib(r.focus)))
-        graph.add((node, SH.resultSeverity, SH[r.severity]))
+        graph.add((node, SH.resultSeverity, SH[r.severity] if r.severity in SEVERITIES else rdflib.URIRef(r.severity)))
         graph.add((node, SH.resultMessage, rdflib.Literal(r.message)))
         if r.path is not None:
             graph.add((node, SH.resultPath, _path_node(graph, r.path)))

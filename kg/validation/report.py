@@ -110,11 +110,20 @@ class Report:
         return self.count("Warning")
 
     @property
-    def conforms(self) -> bool:
-        """No result at or above the ``fail_on`` severity (as pySHACL's ``allow_warnings`` mode)."""
+    def failures(self) -> list[Result]:
+        """Results at or above the ``fail_on`` severity; a shape's own severity IRI always fails.
+
+        This is pySHACL's ``allow_warnings`` mode generalised: only ``sh:Warning`` and ``sh:Info`` can be let
+        through, since a custom severity's rank is unknown.
+        """
         threshold = SEVERITIES.index(self.fail_on)
-        return not any(SEVERITIES.index(r.severity) <= threshold for r in self.results
-                       if r.severity in SEVERITIES)
+        return [r for r in self.results
+                if r.severity not in SEVERITIES or SEVERITIES.index(r.severity) <= threshold]
+
+    @property
+    def conforms(self) -> bool:
+        """No result at or above the ``fail_on`` severity (see :attr:`failures`)."""
+        return not self.failures
 
 
 def node_text(node: Any) -> str:

@@ -26,6 +26,17 @@ from kg.records.model import from_rdflib
 from kg.resources import shape_files
 
 SHP = rdflib.Namespace("https://w3id.org/ai-openness/shapes#")
+_SHACL_SEVERITIES = {str(SH.Violation), str(SH.Warning), str(SH.Info)}
+
+
+def severity_name(iri: Any) -> str:
+    """``Violation``, ``Warning`` or ``Info`` for SHACL's own severities; any other IRI kept whole.
+
+    SHACL lets a shape use its own severity IRI; keeping it whole lets reports name it exactly, and
+    :attr:`kg.validation.report.Report.conforms` counts it as a failure (as pySHACL's ``allow_warnings`` does).
+    """
+    text = str(iri)
+    return text.rsplit("#", 1)[-1] if text in _SHACL_SEVERITIES else text
 
 #: A property path: a predicate, or (operator, argument) with operator one of ``^`` (inverse),
 #: ``/`` (sequence) and ``|`` (alternatives) over a tuple of paths, or ``*``, ``+``, ``?`` over a path.
@@ -346,7 +357,7 @@ class _Compiler:
         if len(severities) > 1 or any(not isinstance(v, rdflib.URIRef) for v in severities):
             raise self.bad(node, SH.severity, "must be one IRI (sh:Violation, sh:Warning, sh:Info or your own)")
         if severities:
-            s.severity = str(severities[0]).rsplit("#", 1)[-1]
+            s.severity = severity_name(severities[0])
         s.messages = _literal_text(g, node, SH.message)
         s.name = next(iter(_literal_text(g, node, SH.name)), None)
         s.description = next(iter(_literal_text(g, node, SH.description)), None)
