@@ -51,6 +51,12 @@ def ontology_graph(licences: Iterable[Node] = (), with_terms: bool = True,
     return g
 
 
+def class_modules() -> rdflib.Graph:
+    """The ontology modules without the licence terms: the classes, properties and individuals the reasoner
+    and kg.meaning read (shared, read-only: do not modify)."""
+    return _modules(False, True)  # the cache key ontology_graph(with_terms=False) uses
+
+
 def core_graph() -> rdflib.Graph:
     """The ontology modules alone (shared, read-only: do not modify)."""
     return _modules()

@@ -167,6 +167,15 @@ class AIO(DefinedNamespace):
     WeakCopyleftTerms: URIRef
     # the per-model assessment (ontology/assessment.ttl)
     AssessmentLevel: URIRef
+    Level: URIRef
+    AssessmentLevels: URIRef
+    FullLevel: URIRef
+    PartialLevel: URIRef
+    LimitedLevel: URIRef
+    NoLevel: URIRef
+    rank: URIRef
+    assessedDimension: URIRef
+    assessedLevel: URIRef
     CommercialUsePermittedLicense: URIRef
     UnrestrictedUseLicense: URIRef
     DerivativesPermittedLicense: URIRef

@@ -16,7 +16,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, current_app, render_template, request
 from werkzeug.exceptions import BadRequest
 
-from server.catalogue import CATEGORY_ORDER, MOF_ORDER, TERMS, Catalogue, ModelRow, catalogue_of
+from server.catalogue import CATEGORY_ORDER, TERMS, Catalogue, ModelRow, catalogue_of, mof_order
 from server.context import engine_of
 
 bp = Blueprint("browse", __name__)
@@ -29,7 +29,7 @@ SORTS = {
     "developer": lambda r: (r.developer.casefold(), r.name.casefold()),
     "date": lambda r: (r.issued, r.name.casefold()),
     "category": lambda r: (CATEGORY_ORDER.index(r.category), r.name.casefold()),
-    "mof": lambda r: (MOF_ORDER.index(r.mof) if r.mof else 3, r.name.casefold()),
+    "mof": lambda r: (mof_order().index(r.mof) if r.mof else len(mof_order()), r.name.casefold()),
     "available": lambda r: (r.available, r.name.casefold()),
 }
 CSV_COLUMNS = ("id", "name", "developer", "date", "category", "mof_class", "weights", "weights_license",
@@ -59,7 +59,7 @@ class Filters:
         """Read the URL parameters; raises BadRequest naming the parameter and what it accepts."""
         values = {k: args.get(k, "").strip() for k in FILTERS if args.get(k, "").strip()}
         _check_choice(values, "category", CATEGORY_ORDER)
-        _check_choice(values, "mof", (*MOF_ORDER, "none"))
+        _check_choice(values, "mof", (*mof_order(), "none"))
         _check_choice(values, "weights", WEIGHTS_VALUES)
         _check_choice(values, "terms", TERMS)
         _check_choice(values, "osaid", OSAID_VALUES)
@@ -168,7 +168,7 @@ def menus(cat: Catalogue) -> dict[str, list[tuple[str, str]]]:
 
     years = sorted({r.year for r in cat.rows if r.year}, reverse=True)
     return {"category": same(CATEGORY_ORDER), "org": cat.entities("orgs"), "family": cat.entities("family"),
-            "modality": cat.entities("modalities"), "year": same(years), "mof": same((*MOF_ORDER, "none")),
+            "modality": cat.entities("modalities"), "year": same(years), "mof": same((*mof_order(), "none")),
             "weights": same(WEIGHTS_VALUES), "licence": same(cat.values("licence")), "terms": list(TERMS.items()),
             "osaid": [("conforms", "conforms"), ("does-not-conform", "does not conform"),
                       ("unknown", "unknown (a fact it needs is not stated)")]}

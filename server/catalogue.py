@@ -13,15 +13,20 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from kg.meaning import meaning
 from kg.vocab import AIO, AVAILABILITY_VALUES, CATEGORIES, MODEL, MOF_CLASSES, local_name
 
 NS = str(AIO)
 #: Category local names in the order pages show them (most open last).
 CATEGORY_ORDER = ("closed-source", "open-weight", "open-source", "unclassified")
-MOF_ORDER = ("I", "II", "III")
 CATEGORY_OF = {str(cls): name for cls, name in CATEGORIES.items()}
 _MOF_OF = {str(cls): name for cls, name in MOF_CLASSES.items()}
 _AVAILABILITY = {str(k): v for k, v in AVAILABILITY_VALUES.items()}
+
+
+def mof_order() -> tuple[str, ...]:
+    """The MOF class names in the order pages show them, highest first (the ontology's order, kg.meaning)."""
+    return tuple(c.name for c in reversed(meaning().mof_classes))
 
 PREFIXES = """PREFIX aio: <https://w3id.org/ai-openness/ontology#>
 PREFIX dct: <http://purl.org/dc/terms/>
@@ -174,6 +179,7 @@ def build_rows(select: Select) -> list[ModelRow]:
             developer_iri=dev.value if isinstance(dev, ox.NamedNode) else None,
             issued=_text(r.get("issued")), as_of=_text(r.get("asOf")),
         )
+    order = mof_order()
     for r in select(TYPES_QUERY):
         row = rows.get(r["m"].value)
         if row is None:
@@ -181,7 +187,7 @@ def build_rows(select: Select) -> list[ModelRow]:
         t = r["t"].value
         if t in CATEGORY_OF:
             row.category = CATEGORY_OF[t]
-        elif t in _MOF_OF and (row.mof is None or MOF_ORDER.index(_MOF_OF[t]) < MOF_ORDER.index(row.mof)):
+        elif t in _MOF_OF and (row.mof is None or order.index(_MOF_OF[t]) < order.index(row.mof)):
             row.mof = _MOF_OF[t]  # a Class I model is also of Classes II and III: keep the highest
     for r in select(WEIGHTS_QUERY):
         row = rows.get(r["m"].value)

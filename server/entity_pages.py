@@ -15,6 +15,7 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, render_template, request
 from werkzeug.exceptions import NotFound
 
+from kg.meaning import meaning
 from kg.vocab import (
     AVAILABILITY_VALUES,
     CATEGORIES,
@@ -76,8 +77,9 @@ def _models(where: str) -> list[dict[str, object]]:
         kind = _value(row, "type")
         if kind in _CATEGORY:
             entry["category"] = _CATEGORY[kind]
-        if kind in _MOF and (entry["mof"] is None or len(_MOF[kind]) < len(str(entry["mof"]))):
-            entry["mof"] = _MOF[kind]  # the highest class: I beats II beats III
+        if kind in _MOF and (entry["mof"] is None or meaning().mof(_MOF[kind]).rank > meaning().mof(
+                str(entry["mof"])).rank):
+            entry["mof"] = _MOF[kind]  # the highest class (a Class I model is also of Classes II and III)
         if _value(row, "family"):
             entry["family"] = _slug(str(_value(row, "family")), FAMILY)
     return sorted(found.values(), key=lambda e: (str(e["date"]), str(e["name"])), reverse=True)

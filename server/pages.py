@@ -14,6 +14,7 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
 from werkzeug.exceptions import NotFound
 
+from kg.meaning import meaning
 from kg.vocab import (
     ARTIFACT_SLUGS,
     ARTIFACTS,
@@ -21,7 +22,6 @@ from kg.vocab import (
     CATEGORIES,
     DIMENSIONS,
     MODEL,
-    MOF_CLASSES,
     local_name,
 )
 from server import query_results
@@ -179,7 +179,7 @@ def model_facts(slug: str) -> dict[str, object] | None:
 
     links = sorted({o.value for k in ("match", "same") for o in values.get(P[k], []) if isinstance(o, ox.NamedNode)})
     category = next((name for cls, name in CATEGORIES.items() if str(cls) in types), "unclassified")
-    mof = next((name for cls, name in MOF_CLASSES.items() if str(cls) in types), None)
+    mof = meaning().mof_highest(types)
     return {
         "iri": iri,
         "slug": slug,

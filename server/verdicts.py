@@ -71,14 +71,14 @@ def verdicts(engine: Any, iri: str) -> dict[str, Any] | None:
 def shown(found: dict[str, Any] | None, dimensions: list[tuple[str, str | None]]) -> dict[str, Any]:
     """What pages show of the verdicts: the OSAID verdict and reasons, and per dimension (in the order of
     ``dimensions``, the model page's (label, value) pairs) its level and reasons, sources as links."""
-    from kg.reasoner.assessment import DIMENSION_CLASSES
+    from kg.meaning import meaning
     from server.reasons import Reason, pieces_of
 
     if found is None:
         return {"osaid": None, "dimensions": [(label, value, None, []) for label, value in dimensions]}
     osaid = found["osaid"]
     rows = []
-    for (label, value), slug in zip(dimensions, DIMENSION_CLASSES, strict=False):
+    for (label, value), slug in zip(dimensions, (d.slug for d in meaning().dimensions), strict=False):
         entry = found["assessment"].get(slug) or {}
         because = [Reason("dimension", pieces_of(text)) for text in entry.get("because", [])]
         rows.append((label, value, entry.get("level"), because))

@@ -24,7 +24,7 @@ from rdflib import URIRef
 from kg.reasoner import classify_facts
 from kg.reasoner.facts import _collect_direct, _collect_grouped, collect_facts, collect_facts_from_plain
 from kg.records.plain import record_to_triples
-from kg.vocab import ARTIFACTS, MOF_CLASSES
+from kg.vocab import AIO, ARTIFACTS, MOF_CLASSES
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
@@ -110,19 +110,23 @@ def test_mof_plan_agrees_with_the_class_expressions():
     facts = collect_facts_from_plain(list(enumerate(records)))
     results = classify_facts(facts)
     from kg.ontology import ontology_graph
-    from kg.reasoner.classify import _MOF_ORDER, RulePath, _licences
+    from kg.reasoner.classify import RulePath, _licences
     from kg.reasoner.explain import mof_reason
 
     path = RulePath(ontology_graph(_licences(facts)))
+    order = [str(cls) for cls in (AIO.MOFClassIII, AIO.MOFClassII, AIO.MOFClassI)]  # lowest first
+    assert [c.iri for c in path.meaning.mof_classes] == order
+    labels = {c.name: c.label for c in path.meaning.mof_classes}
     seen = set()
     for r in results:
         f = facts[r.iri]
-        holding = [iri for iri in _MOF_ORDER if path.compiled.mof_classes[iri](f.deciding)]
+        holding = [iri for iri in order if path.compiled.mof_classes[iri](f.deciding)]
         want = MOF_CLASSES[URIRef(holding[-1])] if holding else None
         assert r.mof_class == want, r.id
         nxt = {None: 0, "III": 1, "II": 2}.get(want)
-        missing = path.missing(_MOF_ORDER[nxt], f) if nxt is not None else []
-        assert r.reasons[len(r.reasons) - len(r.conflicts) - 1] == mof_reason(want, missing), r.id
+        missing = path.missing(order[nxt], f) if nxt is not None else []
+        reason = mof_reason(labels.get(want or ""), missing, "Class III Open Model")
+        assert r.reasons[len(r.reasons) - len(r.conflicts) - 1] == reason, r.id
         seen.add(r.mof_class)
     assert seen == {None, "III", "II", "I"}
 

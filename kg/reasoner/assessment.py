@@ -1,9 +1,10 @@
 """The ten dimensions assessed per model: the level classes of ``ontology/assessment.ttl``, compiled.
 
-Each dimension has one defined class per level (full, partial, limited); a model's level is the highest
-class whose definition its deciding claims meet, "none" when it meets none. ``because`` names the rule met
-(the class's definition), the claims of the artifacts the rule names, and the weights' licence terms when
-the rule depends on them.
+Each dimension has one defined class per level (full, partial, limited); a model's level is the one of
+highest rank (``aio:rank``) whose class definition its deciding claims meet, the lowest ("none") when it
+meets none; which class stands for which dimension and level is read from the ontology (kg.meaning).
+``because`` names the rule met (the class's definition), the claims of the artifacts the rule names, and
+the weights' licence terms when the rule depends on them.
 """
 
 from __future__ import annotations
@@ -14,21 +15,13 @@ import rdflib
 from rdflib import SKOS, URIRef
 
 from kg.license_terms import LicenceTerms, describe
+from kg.meaning import Meaning, meaning_of
 from kg.reasoner import explain
 from kg.reasoner.axioms import Compiler, ModelTest
 from kg.reasoner.facts import ModelFacts
-from kg.vocab import AIO
+from kg.vocab import AIO, ARTIFACT_SLUGS
 
-#: docs/design.md section 2: dimension slug -> the prefix of its level classes
-DIMENSION_CLASSES = {
-    "artifact_access": "ArtifactAccess", "auditability": "Auditability", "reproducibility": "Reproducibility",
-    "fine_tuning": "FineTuning", "deployment_control": "DeploymentControl", "risk_surface": "RiskSurface",
-    "innovation": "Innovation", "lock_in": "LockIn", "governance": "Governance",
-    "knowledge_diffusion": "KnowledgeDiffusion",
-}
-LEVELS = ("full", "partial", "limited")
-_LICENCE_CLASSES = {str(AIO.CommercialUsePermittedLicense), str(AIO.UnrestrictedUseLicense),
-                    str(AIO.DerivativesPermittedLicense)}
+_KINDS = tuple(str(kind) for kind in ARTIFACT_SLUGS)
 
 
 @dataclass(frozen=True)
@@ -47,11 +40,6 @@ class LevelRule:
     none_head: str = ""
 
 
-def level_class(slug: str, level: str) -> URIRef:
-    """``aio:DeploymentControlFull`` for (``deployment_control``, ``full``)."""
-    return AIO[DIMENSION_CLASSES[slug] + level.capitalize()]
-
-
 def _names(g: rdflib.Graph, expr: object, found: set[str]) -> None:
     """Every IRI an expression mentions (artifact kinds, licence classes), depth first."""
     for _, _, o in g.triples((expr, None, None)):  # type: ignore[arg-type]
@@ -61,26 +49,38 @@ def _names(g: rdflib.Graph, expr: object, found: set[str]) -> None:
             _names(g, o, found)
 
 
+def _terms_classes(names: set[str], compiler: Compiler) -> set[str]:
+    """The licence classes among ``names`` that are typed from licence terms: subclasses of ``aio:License``
+    other than the MOF's open-licence classes (those are typed from the SPDX list, not from terms)."""
+    out = set()
+    for name in names:
+        supers = compiler.superclasses(URIRef(name))
+        if AIO.License in supers and AIO.OpenLicense not in supers:
+            out.add(name)
+    return out
+
+
 class Assessor:
     """The compiled level rules of one ontology graph."""
 
-    def __init__(self, graph: rdflib.Graph, compiler: Compiler):
+    def __init__(self, graph: rdflib.Graph, compiler: Compiler, tables: Meaning | None = None):
         self.rules: dict[str, list[LevelRule]] = {}
-        kinds_all = set(explain._SLUGS)
-        for slug in DIMENSION_CLASSES:
+        tables = tables or meaning_of(graph)
+        none = tables.lowest_level.slug
+        for dimension in tables.dimensions:
             rules = []
-            for level in LEVELS:
-                cls = level_class(slug, level)
-                expr = compiler.definition(cls)
+            for level_class in dimension.level_classes:
+                cls, level = URIRef(level_class.iri), level_class.level.slug
                 names: set[str] = set()
-                _names(graph, expr, names)
+                _names(graph, compiler.definition(cls), names)
                 text = str(graph.value(cls, SKOS.definition) or "")
                 short = text.rstrip(".")
                 rules.append(LevelRule(str(cls), level, compiler.model_test(cls), text,
-                                       tuple(k for k in explain._SLUGS if k in names and k in kinds_all),
-                                       bool(names & _LICENCE_CLASSES), f"{level}: {short}",
-                                       f"none: not even {level} ({short[:1].lower() + short[1:]})"))
-            self.rules[slug] = rules
+                                       tuple(k for k in _KINDS if k in names),
+                                       bool(_terms_classes(names, compiler)), f"{level}: {short}",
+                                       f"{none}: not even {level} ({short[:1].lower() + short[1:]})"))
+            self.rules[dimension.slug] = rules
+        self.none = none
 
     def levels(self, facts: ModelFacts) -> dict[str, LevelRule | None]:
         """Per dimension slug, the highest level rule the model meets (None: level "none")."""
@@ -112,7 +112,7 @@ class Assessor:
             if rule is None:
                 lowest = self.rules[slug][-1]
                 because = [lowest.none_head, *[claim(k) for k in lowest.kinds]]
-                out[slug] = {"level": "none", "because": because}
+                out[slug] = {"level": self.none, "because": because}
                 continue
             because = [rule.head, *[claim(k) for k in rule.kinds]]
             if rule.uses_licence_terms and terms is not None:

@@ -273,6 +273,52 @@ class Compiler:
                 return str(g.value(part, OWL.hasValue))
         return None
 
+    def deciding_kinds(self, expr: Node) -> Callable[[Mapping[str, Claim]], list[str]]:
+        """The artifact kinds whose claims make a model meet ``expr``, in the definition's order: every kind a
+        conjunct requires, and of a union only the members the model meets (a reason names what decided)."""
+        g = self.g
+        if isinstance(expr, URIRef):
+            return (lambda d: []) if expr == AIO.AIModel else self.deciding_kinds(self.definition(expr))
+        inter = g.value(expr, OWL.intersectionOf)
+        if inter is not None:
+            parts = [self.deciding_kinds(e) for e in Collection(g, inter)]
+            return lambda d: [k for part in parts for k in part(d)]
+        union = g.value(expr, OWL.unionOf)
+        if union is not None:
+            members = [(self.model_test(e), self.deciding_kinds(e)) for e in Collection(g, union)]
+            return lambda d: [k for test, kinds in members if test(d) for k in kinds(d)]
+        filler = g.value(expr, OWL.someValuesFrom)
+        kind = self.required_kind(filler) if g.value(expr, OWL.onProperty) == AIO.hasRelease and filler else None
+        found = [kind] if kind is not None else []
+        return lambda d: found
+
+    def accepted_availability(self, expr: Node, kind: str) -> set[str]:
+        """The availability values under which a release of ``kind`` can meet ``expr`` (any, for a union)."""
+        g = self.g
+        if isinstance(expr, URIRef):
+            return set() if expr == AIO.AIModel else self.accepted_availability(self.definition(expr), kind)
+        out: set[str] = set()
+        for key in (OWL.intersectionOf, OWL.unionOf):
+            lst = g.value(expr, key)
+            if lst is not None:
+                for e in Collection(g, lst):
+                    out |= self.accepted_availability(e, kind)
+        filler = g.value(expr, OWL.someValuesFrom)
+        on_release = g.value(expr, OWL.onProperty) == AIO.hasRelease and filler is not None
+        if on_release and self.required_kind(filler) == kind:
+            out |= self.availability_values(filler)
+        return out
+
+    def availability_values(self, release_expr: Node) -> set[str]:
+        """The availability values a release expression allows (``hasValue`` or ``someValuesFrom`` a oneOf)."""
+        g = self.g
+        inter = g.value(release_expr, OWL.intersectionOf)
+        for part in Collection(g, inter) if inter is not None else [release_expr]:
+            if g.value(part, OWL.onProperty) == AIO.availability:
+                value, filler = g.value(part, OWL.hasValue), g.value(part, OWL.someValuesFrom)
+                return {str(value)} if value is not None else {str(m) for m in self.one_of(filler)}
+        return set()
+
     def dimension_values(self, category: URIRef) -> dict[str, str]:
         """The dimension values a category implies (subClassOf owl:hasValue restrictions)."""
         out: dict[str, str] = {}
@@ -283,6 +329,25 @@ class Compiler:
             if prop in dims and value is not None:
                 out[str(prop)] = str(value)
         return out
+
+
+def artifact_kinds(g: rdflib.Graph, expr: Node) -> list[str]:
+    """The artifact kinds a class expression names (``aio:artifact owl:hasValue K``), in order."""
+    if isinstance(expr, URIRef):
+        return []
+    if g.value(expr, OWL.onProperty) == AIO.artifact:
+        value = g.value(expr, OWL.hasValue)
+        return [str(value)] if value is not None else []
+    kinds: list[str] = []
+    for key in (OWL.intersectionOf, OWL.unionOf):
+        lst = g.value(expr, key)
+        if lst is not None:
+            for member in Collection(g, lst):
+                kinds.extend(artifact_kinds(g, member))
+    filler = g.value(expr, OWL.someValuesFrom)
+    if filler is not None:
+        kinds.extend(artifact_kinds(g, filler))
+    return kinds
 
 
 def compile_ontology(graph: rdflib.Graph, compiler: Compiler | None = None) -> Compiled:

@@ -13,23 +13,29 @@ from rdflib.collection import Collection
 from rdflib.term import Node, URIRef
 
 from kg.license_terms import LicenceTerms, claim_terms
+from kg.meaning import meaning, meaning_of
 from kg.ontology import ontology_graph
 from kg.perf import gc_paused
 from kg.reasoner import explain
 from kg.reasoner.assessment import Assessor
-from kg.reasoner.axioms import Compiled, Compiler, ModelTest, UnsupportedAxiomError, always, compile_ontology
+from kg.reasoner.axioms import (
+    Compiled,
+    Compiler,
+    ModelTest,
+    UnsupportedAxiomError,
+    always,
+    artifact_kinds,
+    compile_ontology,
+)
 from kg.reasoner.facts import ModelFacts, collect_facts, collect_facts_from_plain
 from kg.records.entity_fields import family_slug
 from kg.records.model import RecordSet
-from kg.vocab import AIO, CATEGORIES, DIMENSIONS, INFERRED_GRAPH, MOF_CLASSES, local_name
+from kg.vocab import AIO, CATEGORIES, DIMENSIONS, INFERRED_GRAPH, local_name
 
 _WEIGHTS = str(AIO.Weights)
 #: Modalities that make a model multimodal in the sense of the licences that restrict such models.
 MULTIMODAL = {str(AIO.VisionLanguageModality), str(AIO.ImageModality), str(AIO.VideoModality),
               str(AIO.AudioModality)}
-_MOF_ORDER = [str(AIO.MOFClassIII), str(AIO.MOFClassII), str(AIO.MOFClassI)]
-#: A model's MOF class -> the class above it, whose missing requirements the reasons name.
-_NEXT_MOF = {"III": _MOF_ORDER[1], "II": _MOF_ORDER[2]}
 
 
 @dataclass
@@ -105,11 +111,19 @@ class RulePath:
         }
         self._categories = list(self.compiled.categories.items())
         self._category_names = {iri: CATEGORIES[URIRef(iri)] for iri in self.compiled.categories}
-        self._mof_names = {iri: MOF_CLASSES[URIRef(iri)] for iri in _MOF_ORDER}
+        self.meaning = meaning_of(graph)
+        #: MOF class IRIs, lowest first; name -> label; a model's MOF class (or None) -> the class above it
+        self._mof_order = [c.iri for c in self.meaning.mof_classes]
+        self._mof_names = {c.iri: c.name for c in self.meaning.mof_classes}
+        self._mof_labels = {c.name: c.label for c in self.meaning.mof_classes}
+        self._next_mof = {c.name if c is not None else None: above.iri
+                          for c in (None, *self.meaning.mof_classes) if (above := self.meaning.mof_above(
+                              c.name if c is not None else None)) is not None}
         self._mof_plan = self._plan_mof()
+        self._reasons = explain.CategoryReasons(self.compiler, self._category_names)
         #: licence keys of a weights claim -> their terms (a few licences serve many models)
         self._terms: dict[tuple[str, ...], LicenceTerms | None] = {}
-        self.assessor = Assessor(graph, self.compiler)
+        self.assessor = Assessor(graph, self.compiler, self.meaning)
 
     def _plan_mof(self) -> list[tuple[str, list[str], list[ModelTest], list[tuple[ModelTest, list[str]]]]]:
         """Per MOF class, in an order where each comes after the MOF classes its definition names: those
@@ -168,16 +182,16 @@ class RulePath:
                 ok = not failed
             holds[iri] = ok
         mof = None
-        for iri in _MOF_ORDER:
+        for iri in self._mof_order:
             if holds[iri]:
                 mof = self._mof_names[iri]
-        reasons = [explain.category_reason(category, facts)]
+        reasons = [self._reasons.reason(category, facts)]
         if len(matched) > 1:
             reasons.append("inconsistent: the claims satisfy "
                            + " and ".join(self._category_names[m] for m in matched))
         if dims:
             reasons.append(f"dimensions: the values the ontology gives every {category} model")
-        next_cls = _MOF_ORDER[0] if mof is None else _NEXT_MOF.get(mof)
+        next_cls = self._next_mof.get(mof)
         if next_cls is None:
             missing = []
         else:
@@ -185,7 +199,8 @@ class RulePath:
             if failed_kinds is None:
                 failed_kinds = [kinds for test, kinds in self.requirements(next_cls) if not test(d)]
             missing = self.missing_text(failed_kinds, facts)
-        reasons.append(explain.mof_reason(mof, missing))
+        reasons.append(explain.mof_reason(self._mof_labels[mof] if mof else None, missing,
+                                          self.meaning.mof_classes[0].label))
         conflicts = explain.conflict_reasons(facts)
         reasons.extend(conflicts)
         return Classification(
@@ -238,25 +253,6 @@ class RulePath:
                     why = "licence " + ", ".join(explain.licence_text(x, facts) for x in claim.licences) + " not open"
                 out.append(f"{explain.kind_label(kind)} ({why})")
         return out
-
-
-def artifact_kinds(g: rdflib.Graph, expr: Node) -> list[str]:
-    """The artifact kinds a class expression names (``aio:artifact owl:hasValue K``), in order."""
-    if isinstance(expr, URIRef):
-        return []
-    if g.value(expr, OWL.onProperty) == AIO.artifact:
-        value = g.value(expr, OWL.hasValue)
-        return [str(value)] if value is not None else []
-    kinds: list[str] = []
-    for key in (OWL.intersectionOf, OWL.unionOf):
-        lst = g.value(expr, key)
-        if lst is not None:
-            for member in Collection(g, lst):
-                kinds.extend(artifact_kinds(g, member))
-    filler = g.value(expr, OWL.someValuesFrom)
-    if filler is not None:
-        kinds.extend(artifact_kinds(g, filler))
-    return kinds
 
 
 def _licences(models: Mapping[str, ModelFacts]) -> set[URIRef]:
@@ -339,7 +335,7 @@ def inferred_quads(results: Iterable[Classification]) -> list[ox.Quad]:
     g = ox.NamedNode(str(INFERRED_GRAPH))
     rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
     by_category = {v: str(k) for k, v in CATEGORIES.items()}
-    by_mof = {v: str(k) for k, v in MOF_CLASSES.items()}
+    tables = meaning()
     explanation = ox.NamedNode(str(AIO) + "explanation")
     deciding = ox.NamedNode(str(AIO.decidingRelease))
     ns = str(AIO)
@@ -348,10 +344,9 @@ def inferred_quads(results: Iterable[Classification]) -> list[ox.Quad]:
         m = ox.NamedNode(r.iri) if not r.iri.startswith("_:") else ox.BlankNode(r.iri[2:])
         if r.category in by_category:
             quads.append(ox.Quad(m, rdf_type, ox.NamedNode(by_category[r.category]), g))
-        if r.mof_class:
-            order = ["III", "II", "I"]
-            for cls in order[: order.index(r.mof_class) + 1]:
-                quads.append(ox.Quad(m, rdf_type, ox.NamedNode(by_mof[cls]), g))
+        if r.mof_class:  # the class and every class below it
+            for cls in tables.mof_included(r.mof_class):
+                quads.append(ox.Quad(m, rdf_type, ox.NamedNode(cls.iri), g))
         for prop, value in r.dimensions.items():
             quads.append(ox.Quad(m, ox.NamedNode(ns + prop), ox.NamedNode(ns + value), g))
         for met in r.levels.values():  # the level class each dimension reaches (ontology/assessment.ttl)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from rdflib import URIRef
+
+from kg.reasoner.axioms import Compiler, artifact_kinds
 from kg.reasoner.facts import Claim, ModelFacts
 from kg.vocab import AIO, ARTIFACT_SLUGS, AVAILABILITY_VALUES, LICENSE, SPDX
 
 _AVAILABLE = {str(AIO.Public), str(AIO.Gated)}
-_NOT_RELEASED = str(AIO.NotReleased)
-CORE_KINDS = (str(AIO.Weights), str(AIO.Architecture), str(AIO.TrainingCode), str(AIO.TrainingData))
 _SLUGS = {str(k): v for k, v in ARTIFACT_SLUGS.items()}
 _VALUES = {str(k): v for k, v in AVAILABILITY_VALUES.items()}
 
@@ -48,26 +49,47 @@ def claim_evidence(claim: Claim) -> list[str]:
     return claim.sources or (claim.urls if claim.availability in _AVAILABLE else [])
 
 
-def category_reason(category: str, facts: ModelFacts) -> str:
-    """Why the model is in ``category`` (or why it could not be classified)."""
-    d = facts.deciding
-    weights, rest = CORE_KINDS[0], CORE_KINDS[1:]
-    if category == "closed-source":
-        return f"closed-source: {describe(d.get(weights), weights, facts)}"
-    if category == "open-weight":
-        missing = [k for k in rest if d.get(k) and d[k].availability == _NOT_RELEASED]
-        parts = [describe(d.get(weights), weights, facts)] + [describe(d[k], k, facts) for k in missing]
-        return "open-weight: " + "; ".join(parts)
-    if category == "open-source":
-        return "open-source: " + "; ".join(describe(d.get(k), k, facts) for k in CORE_KINDS)
-    w = d.get(weights)
-    if w is None or w.availability not in _AVAILABLE | {_NOT_RELEASED}:
-        status = "not stated" if w is None or w.availability is None else _VALUES.get(w.availability, w.availability)
-        return (f"unclassified: the availability of the weights is {status}; every category needs it "
-                "(public, gated or not-released)")
-    unknown = [kind_label(k) for k in rest if d.get(k) is None or d[k].availability not in _AVAILABLE]
-    return (f"unclassified: weights are available, but the availability of {', '.join(unknown)} is unknown "
-            "or not stated, so open-weight and open-source cannot be told apart")
+def _either(values: list[str]) -> str:
+    """``public, gated or not-released``."""
+    return values[0] if len(values) == 1 else ", ".join(values[:-1]) + " or " + values[-1]
+
+
+class CategoryReasons:
+    """Why a model is in its category, read from the categories' definitions (ontology/aio.ttl): the claims
+    of the artifact kinds that decided, or, for an unclassified model, which kind's availability is missing."""
+
+    def __init__(self, compiler: Compiler, categories: dict[str, str]):
+        self.deciding = {slug: compiler.deciding_kinds(URIRef(iri)) for iri, slug in categories.items()}
+        named = {slug: artifact_kinds(compiler.g, compiler.definition(URIRef(iri)))
+                 for iri, slug in categories.items()}
+        every = [set(kinds) for kinds in named.values()]
+        first = next(iter(named.values()), [])
+        #: the kinds every category names (the weights), and the availabilities some category accepts for each
+        self.required = [k for k in dict.fromkeys(first) if all(k in kinds for kinds in every)]
+        self.accepted = {k: set().union(*(compiler.accepted_availability(URIRef(iri), k) for iri in categories))
+                         for k in dict.fromkeys(k for kinds in named.values() for k in kinds)}
+        #: the other kinds, and the categories that tell models apart by them
+        self.rest = [k for k in self.accepted if k not in self.required]
+        self.split = [slug for slug, kinds in named.items() if any(k in self.rest for k in kinds)]
+
+    def reason(self, category: str, facts: ModelFacts) -> str:
+        """Why the model is in ``category`` (or why it could not be classified)."""
+        d = facts.deciding
+        kinds = self.deciding.get(category)
+        if kinds is not None:
+            return f"{category}: " + "; ".join(describe(d.get(k), k, facts) for k in kinds(d))
+        for kind in self.required:
+            claim = d.get(kind)
+            if claim is None or claim.availability not in self.accepted[kind]:
+                status = ("not stated" if claim is None or claim.availability is None
+                          else _VALUES.get(claim.availability, claim.availability))
+                values = [v for iri, v in _VALUES.items() if iri in self.accepted[kind]]
+                return (f"unclassified: the availability of the {kind_label(kind)} is {status}; every category "
+                        f"needs it ({_either(values)})")
+        unknown = [kind_label(k) for k in self.rest if d.get(k) is None or d[k].availability not in self.accepted[k]]
+        stated = " and ".join(kind_label(k) for k in self.required)
+        return (f"unclassified: {stated} are available, but the availability of {', '.join(unknown)} is unknown "
+                f"or not stated, so {' and '.join(self.split)} cannot be told apart")
 
 
 def conflict_reasons(facts: ModelFacts) -> list[str]:
@@ -89,17 +111,13 @@ def conflict_reasons(facts: ModelFacts) -> list[str]:
     return lines
 
 
-MOF_NAMES = {"III": "Class III Open Model", "II": "Class II Open Tooling", "I": "Class I Open Science"}
-#: For each MOF class, its required kinds and their content types, as the axioms of mof.ttl state them.
+#: What every MOF class asks of its required components (the axioms of ontology/mof.ttl).
 MOF_REQUIRED_TEXT = "each required component available under a licence open for its content type"
 
 
-def mof_reason(mof_class: str | None, next_missing: list[str]) -> str:
-    """Why the model has its MOF class, and what the next class lacks."""
-    if mof_class:
-        head = f"MOF {MOF_NAMES[mof_class]}: {MOF_REQUIRED_TEXT}"
-    else:
-        head = "no MOF class: Class III Open Model is not met"
+def mof_reason(mof_label: str | None, next_missing: list[str], lowest_label: str) -> str:
+    """Why the model has its MOF class (``mof_label``, the class's label), and what the next class lacks."""
+    head = f"MOF {mof_label}: {MOF_REQUIRED_TEXT}" if mof_label else f"no MOF class: {lowest_label} is not met"
     if next_missing:
         head += "; the next class lacks " + ", ".join(next_missing)
     return head

@@ -16,9 +16,10 @@ import rdflib
 from rdflib import RDF, URIRef
 
 from kg.errors import JavaMissingError
+from kg.meaning import meaning
 from kg.ontology import ontology_graph
 from kg.reasoner.facts import ModelFacts
-from kg.vocab import AIO, CATEGORIES, DIMENSIONS, MOF_CLASSES, local_name
+from kg.vocab import AIO, CATEGORIES, DIMENSIONS, local_name
 
 DCT_LICENSE = URIRef("http://purl.org/dc/terms/license")
 
@@ -63,12 +64,9 @@ def abox(models: Mapping[str, ModelFacts], with_assessment: bool = False) -> rdf
 
 def _levels(types: set[str]) -> dict[str, str]:
     """Per dimension, the highest level whose class (ontology/assessment.ttl) is among ``types``."""
-    from kg.reasoner.assessment import DIMENSION_CLASSES, LEVELS, level_class
-
-    out = {}
-    for slug in DIMENSION_CLASSES:
-        out[slug] = next((lv for lv in LEVELS if str(level_class(slug, lv)) in types), "none")
-    return out
+    tables = meaning()
+    return {d.slug: next((lc.level.slug for lc in d.level_classes if lc.iri in types), tables.lowest_level.slug)
+            for d in tables.dimensions}
 
 
 def classify_with_hermit(models: Mapping[str, ModelFacts], with_assessment: bool = False,
@@ -91,14 +89,11 @@ def classify_with_hermit(models: Mapping[str, ModelFacts], with_assessment: bool
         with onto:
             owlready2.sync_reasoner_hermit(world, infer_property_values=True, debug=0)
         by_category = {str(k): v for k, v in CATEGORIES.items()}
-        by_mof = {str(k): v for k, v in MOF_CLASSES.items()}
-        order = {"III": 0, "II": 1, "I": 2}
         out: dict[str, ReferenceResult] = {}
         for iri in models:
             ind = world[iri]
             types = {c.iri for c in ind.INDIRECT_is_a if hasattr(c, "iri")}
             cats = [by_category[t] for t in types if t in by_category]
-            mofs = sorted((by_mof[t] for t in types if t in by_mof), key=order.__getitem__)
             dims = {}
             for prop in DIMENSIONS:
                 values = getattr(ind, local_name(str(prop)), [])
@@ -106,7 +101,7 @@ def classify_with_hermit(models: Mapping[str, ModelFacts], with_assessment: bool
                     dims[local_name(str(prop))] = local_name(values[0].iri)
             out[iri] = ReferenceResult(
                 category=cats[0] if len(cats) == 1 else ("unclassified" if not cats else "+".join(sorted(cats))),
-                mof_class=mofs[-1] if mofs else None,
+                mof_class=meaning().mof_highest(types),
                 dimensions=dims,
                 levels=_levels(types) if with_assessment else {},
             )
