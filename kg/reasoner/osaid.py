@@ -13,10 +13,10 @@ from functools import lru_cache
 from rdflib import URIRef
 
 from kg.license_terms import LicenceTerms, claim_terms
-from kg.licenses import open_for
+from kg.licenses import MOF_CONTENT_TYPE, open_for
 from kg.reasoner import explain
 from kg.reasoner.facts import Claim, ModelFacts
-from kg.vocab import AIO
+from kg.vocab import AIO, ARTIFACT_SLUGS
 
 _AVAILABLE = explain._AVAILABLE
 _KNOWN = {str(AIO.Public), str(AIO.Gated), str(AIO.NotReleased)}
@@ -34,7 +34,9 @@ def _open(claim: Claim, content: str) -> bool:
     return any(_open_licence(lic, content) for lic in claim.licences)
 
 
-def _component(facts: ModelFacts, kind: str, content: str, label: str) -> tuple[bool | None, str]:
+def _component(facts: ModelFacts, kind: str) -> tuple[bool | None, str]:
+    """One required component: available under a licence open for its MOF content type (code, data)?"""
+    label, content = explain.kind_label(kind), MOF_CONTENT_TYPE[ARTIFACT_SLUGS[URIRef(kind)]]
     claim = facts.deciding.get(kind)
     if claim is None or claim.availability not in _KNOWN:
         return None, f"{label}: availability not stated"
@@ -51,11 +53,11 @@ def _component(facts: ModelFacts, kind: str, content: str, label: str) -> tuple[
 def osaid(facts: ModelFacts, terms: LicenceTerms | None = None) -> dict[str, object]:
     """``{"conformant": true|false|null, "because": [...]}`` for one model."""
     checks = [
-        _component(facts, _WEIGHTS, "data", "weights"),
-        _component(facts, _TRAINING_CODE, "code", "training code"),
+        _component(facts, _WEIGHTS),
+        _component(facts, _TRAINING_CODE),
     ]
-    arch = _component(facts, _ARCHITECTURE, "code", "architecture")
-    inference = _component(facts, _INFERENCE_CODE, "code", "inference code")
+    arch = _component(facts, _ARCHITECTURE)
+    inference = _component(facts, _INFERENCE_CODE)
     # the code to run the model: the architecture or the inference code
     if inference[0] is True and arch[0] is not True:
         checks.append(inference)
