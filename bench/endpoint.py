@@ -8,7 +8,7 @@ Servers, each a real process on 127.0.0.1 with the dataset on disk or loaded at 
 - ``rdflib-endpoint``: ``rdflib-endpoint serve FILE`` (FastAPI and rdflib: a Python peer).
 
 The dataset is generated as plain records (docs/records.md), turned into RDF by kg.records, loaded with
-the ontology and reasoned (kg.kgdata.load_records), so every server holds the same quads: records,
+the ontology and reasoned (kg.store.load_records), so every server holds the same quads: records,
 ontology and inferred categories. Each server's default graph is the union of them.
 
 Three queries, each for ``--duration`` seconds with ``--clients`` concurrent clients: one model's triples
@@ -108,8 +108,8 @@ def build_dataset(count: int, work: Path) -> tuple[Path, Path, Path, int]:
     """The openness store directory, an N-Quads dump and an N-Triples file (graphs merged) of one dataset."""
     import pyoxigraph as ox
 
-    from kg.kgdata import load_records
     from kg.records.plain import records_to_recordset
+    from kg.store import load_records
 
     store_dir = work / "openness-store"
     nquads = work / "dataset.nq"

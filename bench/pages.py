@@ -1,7 +1,7 @@
 """Server time of every analyst page on a 10,000-model store.
 
 The store is built from the same generated records as bench/endpoint.py (plain records, loaded and reasoned
-by kg.kgdata.load_records) in a directory store. The app is the one ``openness serve`` runs, called through
+by kg.store.load_records) in a directory store. The app is the one ``openness serve`` runs, called through
 Flask's test client, so the figure is the server's own time per request (no network, no browser). Caches
 per store generation (the model table, charts, dumps) are built first and reported apart: after start and
 after each write the app builds them in a background thread, so visitors see the warm figures.
@@ -60,8 +60,8 @@ def build_store(count: int, directory: Path) -> Path:
     """A directory store with ``count`` generated models (kept and reused when it has that many)."""
     import pyoxigraph as ox
 
-    from kg.kgdata import load_records
     from kg.records.plain import records_to_recordset
+    from kg.store import load_records
 
     store_dir = directory / f"pages-store-{count}"
     marker = store_dir / "models.count"

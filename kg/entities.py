@@ -252,43 +252,53 @@ def family_triples(fam: Family) -> Iterator[ox.Triple]:
         yield ox.Triple(node, _N("http://purl.org/dc/terms/description"), ox.Literal(fam.description))
 
 
-def entity_graph_triples(records: RecordSet, entities: Entities | None = None,
-                         ) -> tuple[list[ox.Triple], list[ox.Triple]]:
-    """``entity_triples`` of a record set (of plain records, or of RDF ones turned back into plain form)."""
+def family_slugs(triples: Iterable[ox.Triple]) -> set[str]:
+    """The family slugs ``triples`` name with ``aio:inFamily`` (a family IRI of the KG's namespace)."""
+    prefix = str(FAMILY)
+    return {t.object.value[len(prefix):] for t in triples
+            if t.predicate == P_IN_FAMILY and isinstance(t.object, ox.NamedNode) and t.object.value.startswith(prefix)}
+
+
+def entity_nodes(families: Iterable[str], entities: Entities | None = None) -> list[ox.Triple]:
+    """The organisations and families of the entity files, and a family node for every slug of ``families``
+    that has no file (records may name a family nobody has described yet)."""
+    ents = entities or bundled_entities()
+    triples: list[ox.Triple] = []
+    for org in ents.orgs.values():
+        triples.extend(organisation_triples(org))
+    for fam in ents.families.values():
+        triples.extend(family_triples(fam))
+    for slug in sorted(set(families) - set(ents.families)):
+        if SLUG.match(slug):
+            node = _N(str(FAMILY[slug]))
+            triples += [ox.Triple(node, RDF_TYPE, C_FAMILY), ox.Triple(node, P_ID, ox.Literal(slug)),
+                        ox.Triple(node, P_NAME, ox.Literal(slug))]
+    return triples
+
+
+def developer_links(records: Iterable[tuple[int, Mapping[str, Any]]], entities: Entities | None = None,
+                    ) -> list[ox.Triple]:
+    """The ``aio:developedBy`` links of records that name organisations only through their ``developer``
+    text."""
+    from kg.records.plain import as_list, text
+
+    ents = entities or bundled_entities()
+    links: list[ox.Triple] = []
+    for _, record in records:
+        rid = record.get("id")
+        if rid in (None, "") or not SLUG.match(text(rid)) or as_list(record.get("organisations")):
+            continue
+        for slug in ents.organisations_of(record):
+            links.append(ox.Triple(_N(str(MODEL[text(rid)])), P_DEVELOPED_BY, _N(str(ORG[slug]))))
+    return links
+
+
+def recordset_links(records: RecordSet, entities: Entities | None = None) -> list[ox.Triple]:
+    """:func:`developer_links` of a record set (of plain records, or of RDF ones turned back into plain form)."""
     from kg.records.rdf_to_plain import records_from_triples
 
     pairs = records.plain_records()
     if pairs is None:
         pairs = list(enumerate(records_from_triples(records.triples)))
-    return entity_triples(pairs, entities)
+    return developer_links(pairs, entities)
 
-
-def entity_triples(records: Iterable[tuple[int, Mapping[str, Any]]], entities: Entities | None = None,
-                   ) -> tuple[list[ox.Triple], list[ox.Triple]]:
-    """The organisations and families (with a family node for every family a record names without a file),
-    and apart from them the ``aio:developedBy`` links of records that name organisations only through their
-    ``developer`` text."""
-    from kg.records.plain import as_list, text
-
-    ents = entities or bundled_entities()
-    triples: list[ox.Triple] = []
-    links: list[ox.Triple] = []
-    for org in ents.orgs.values():
-        triples.extend(organisation_triples(org))
-    for fam in ents.families.values():
-        triples.extend(family_triples(fam))
-    named: set[str] = set()
-    for _, record in records:
-        rid = record.get("id")
-        if rid in (None, "") or not SLUG.match(text(rid)):
-            continue
-        if not as_list(record.get("organisations")):
-            for slug in ents.organisations_of(record):
-                links.append(ox.Triple(_N(str(MODEL[text(rid)])), P_DEVELOPED_BY, _N(str(ORG[slug]))))
-        named.update(text(v) for v in as_list(record.get("family")))
-    for slug in sorted(named - set(ents.families)):
-        if SLUG.match(slug):
-            node = _N(str(FAMILY[slug]))
-            triples += [ox.Triple(node, RDF_TYPE, C_FAMILY), ox.Triple(node, P_ID, ox.Literal(slug)),
-                        ox.Triple(node, P_NAME, ox.Literal(slug))]
-    return triples, links

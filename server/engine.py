@@ -1,6 +1,6 @@
 """The server's view of a store: guarded, time- and memory-limited queries and updates.
 
-One Engine per application. Every query takes one path: limits (server.lexer: size and nesting, a 400
+One Engine per application. Every query takes one path: limits (server.limits: size and nesting, a 400
 before anything else) → escapes decoded (the text the guard reads is the text that runs) → on a local
 store, a worker process (server.executor: guard, run, serialise, under the timeout and the memory ceiling,
 without network); on a remote engine, the guard in
@@ -15,6 +15,7 @@ from collections.abc import Sequence
 import pyoxigraph as ox
 
 from kg.errors import QueryError
+from kg.sparql_lexer import decode_escapes
 from kg.store import (
     Backend,
     LocalBackend,
@@ -29,7 +30,7 @@ from kg.store import (
 from server import guard
 from server.config import Settings
 from server.executor import QueryPool, QueryRequest, UpdateRequest
-from server.lexer import check_limits, decode_escapes
+from server.limits import check_limits
 from server.results import Answer, render
 from server.snapshots import Snapshots
 

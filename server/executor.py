@@ -160,7 +160,7 @@ def _worker_main(path: str) -> None:
     devnull = os.open(os.devnull, os.O_RDWR)  # nothing else may write to the result pipe
     os.dup2(devnull, 0)
     os.dup2(2, 1)
-    sys.setrecursionlimit(4000)  # the guard's parser recurses per nesting level (capped by server.lexer)
+    sys.setrecursionlimit(4000)  # the guard's parser recurses per nesting level (capped by server.limits)
 
     from kg.errors import QueryError as _QueryError
     from server.audit import install_from_env

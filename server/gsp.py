@@ -15,16 +15,12 @@ from werkzeug.exceptions import BadRequest, Conflict, NotFound, RequestEntityToo
 
 from kg.errors import UnreadableInputError
 from kg.parsing import InputTooLargeError, parse_rdf
-from kg.vocab import INFERRED_GRAPH, ONTOLOGY_GRAPH
+from kg.store import DERIVED_GRAPHS
 from server.context import engine_of
 from server.results import negotiate, serialize_graph
 from server.sparql import require_token
 
 bp = Blueprint("gsp", __name__)
-
-#: Graphs the server derives from the records: Graph Store writes to them are refused with 409.
-DERIVED_GRAPHS = (str(ONTOLOGY_GRAPH), str(INFERRED_GRAPH))
-
 
 def _target() -> str:
     """'default' or the graph IRI the request names."""

@@ -2,7 +2,7 @@
 
 The engine would happily call out (pyoxigraph performs ``SERVICE`` and ``LOAD`` over HTTP), which on a
 public endpoint is a server-side request forgery tool. So every query and update is parsed with rdflib's
-SPARQL parser (on the text of :func:`server.lexer.decode_escapes`, the same text the engine then runs),
+SPARQL parser (on the text of :func:`kg.sparql_lexer.decode_escapes`, the same text the engine then runs),
 every IRI named by ``SERVICE``, ``LOAD``, ``FROM``, ``FROM NAMED``, ``USING``, ``USING NAMED`` and ``WITH``
 is collected and resolved against ``BASE`` and the prefixes by pyoxigraph itself (the engine's own IRI
 resolution), and:
@@ -14,7 +14,7 @@ resolution), and:
 
 The messages say what was refused, never whether anything answers at that address. Worker processes run
 this (server.executor): a pathological parse costs a worker, not the server; the size and depth limits of
-server.lexer come first. A second wall: the workers cannot open sockets at all (server.sandbox).
+server.limits come first. A second wall: the workers cannot open sockets at all (server.sandbox).
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 pyoxigraph takes no dataset for an update, but SPARQL Update has the same thing in its text: ``USING <g>``
 and ``USING NAMED <g>`` before an operation's ``WHERE``. So each operation with a ``WHERE`` at the top
 level gets the clauses inserted before it; ``DELETE WHERE { P }``, which takes no USING, is first spelt
-out as ``DELETE { P } WHERE { P }``, its meaning. The lexer of server.guard finds the keywords, so a
+out as ``DELETE { P } WHERE { P }``, its meaning. The SPARQL lexer (kg.sparql_lexer) finds the keywords, so a
 ``WHERE`` inside a string, IRI or comment is left alone, and every IRI is checked (server.guard.valid_iri)
 before it is written between ``<`` and ``>``, so a parameter cannot add text of its own. No Flask here.
 """
@@ -13,8 +13,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from kg.errors import QueryError
+from kg.sparql_lexer import Token, tokens
 from server.guard import ForbiddenQueryError, valid_iri
-from server.lexer import Token, tokens
 
 
 def with_using(update: str, using: Sequence[str], using_named: Sequence[str]) -> str:
@@ -43,14 +43,14 @@ def with_using(update: str, using: Sequence[str], using_named: Sequence[str]) ->
             depth += 1
         elif tok.kind == "other" and tok.text == "}":
             depth -= 1
-        elif depth == 0 and tok.kind == "word":
+        elif depth == 0 and tok.is_keyword("USING", "WITH", "WHERE"):
             word = tok.text.upper()
             if word in ("USING", "WITH"):
                 raise ForbiddenQueryError(
                     f"the update has {word} of its own: using-graph-uri / using-named-graph-uri cannot be added"
                 )
             if word == "WHERE":
-                if previous is not None and previous.kind == "word" and previous.text.upper() == "DELETE":
+                if previous is not None and previous.is_keyword("DELETE"):
                     start, end = _group(update, toks, index + 1)
                     pattern = update[start:end]
                     edits.append((tok.start, end, f"{pattern} {clauses} WHERE {pattern}"))

@@ -1,4 +1,4 @@
-"""Checked writes: apply to a copy, validate with the shapes, reason, and only then commit.
+"""Checked writes: apply to a copy, validate with the shapes, rebuild the derived graphs, and only then commit.
 
 A rejected write (syntax error, a SHACL violation, a failing reasoner) raises before anything touches the
 store, so it changes nothing. The commit replaces exactly the graphs whose content changed, under the
@@ -13,14 +13,9 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from kg.errors import QueryError
-from kg.store import reason, sync
-from kg.vocab import ENTITIES_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH, RECORDS_GRAPH
+from kg.store import DERIVED_GRAPHS, change_via_copy, rebuild_derived, record_triples
+from kg.vocab import RECORDS_GRAPH
 from server.engine import Engine
-
-_INFERRED = ox.NamedNode(str(INFERRED_GRAPH))
-_ONTOLOGY = ox.NamedNode(str(ONTOLOGY_GRAPH))
-#: Built from the records and the organisation and family files, like the inferences: not records.
-_ENTITIES = ox.NamedNode(str(ENTITIES_GRAPH))
 
 
 class WriteRejectedError(QueryError):
@@ -28,13 +23,13 @@ class WriteRejectedError(QueryError):
 
 
 class DerivedGraphError(QueryError):
-    """The write changes the ontology or the inferences, which are derived from the records (HTTP 409)."""
+    """The write adds to a graph derived from the records (entities, ontology, inferences) (HTTP 409)."""
 
     status = 409
 
 
-#: Graphs the server derives from the records (rebuilt after every write): a write must not change them.
-DERIVED = (_ONTOLOGY, _INFERRED)
+#: Graphs derived from the records (rebuilt after every write, kg.store.rebuild_derived): a write must not add to them.
+DERIVED = tuple(ox.NamedNode(g) for g in DERIVED_GRAPHS)
 
 
 def _derived(store: ox.Store) -> dict[ox.NamedNode, set[ox.Quad]]:
@@ -42,7 +37,7 @@ def _derived(store: ox.Store) -> dict[ox.NamedNode, set[ox.Quad]]:
 
 
 def refuse_derived_changes(before: dict[ox.NamedNode, set[ox.Quad]], store: ox.Store) -> None:
-    """Raise DerivedGraphError for a write that adds statements to the ontology or inferred graph: they would
+    """Raise DerivedGraphError for a write that adds statements to a derived graph: they would
     be lost when the graphs are rebuilt from the records. Removals are rebuilt too, so they are no error
     (``DROP ALL`` empties everything; the write's report then says what really changed)."""
     after = _derived(store)
@@ -69,15 +64,14 @@ class WriteReport:
 
 
 def validate_store(store: ox.Store) -> int:
-    """Validate the records of ``store`` (every graph but the ontology, entities and inferences); returns warnings.
+    """Validate the records of ``store`` (every graph but the derived ones); returns warnings.
 
     Raises WriteRejectedError with the first violations.
     """
     from kg.records.model import RecordSet
     from kg.validation import validate
 
-    triples = [q.triple for q in store if q.graph_name not in (_ONTOLOGY, _INFERRED, _ENTITIES)]
-    report = validate(RecordSet(triples=triples, files=["<write>"]))
+    report = validate(RecordSet(triples=record_triples(store), files=["<write>"]))
     if not report.conforms:
         violations = report.failures
         shown = "; ".join(r.message for r in violations[:3])
@@ -97,11 +91,12 @@ def _default_into_records(store: ox.Store) -> None:
 
 
 def apply_change(engine: Engine, change: Callable[[ox.Store], None]) -> WriteReport:
-    """Run ``change`` on a copy of the store, validate and reason there, then commit the changed graphs."""
-    with engine.write_lock:
-        before = engine.backend.quads()
-        copy = ox.Store()
-        copy.extend(before)
+    """Run ``change`` on a copy of the store, validate and rebuild the derived graphs there, then commit the
+    changed graphs."""
+    warnings = 0
+
+    def checked(copy: ox.Store) -> None:
+        nonlocal warnings
         derived = _derived(copy)
         change(copy)
         refuse_derived_changes(derived, copy)
@@ -109,9 +104,11 @@ def apply_change(engine: Engine, change: Callable[[ox.Store], None]) -> WriteRep
             _default_into_records(copy)
         warnings = validate_store(copy)
         try:
-            reason(copy)
+            rebuild_derived(copy)
         except Exception as exc:  # noqa: BLE001 - a reasoner failure must reject the write, not half-apply it
             raise WriteRejectedError(f"rejected, nothing changed: the reasoner failed: {exc}") from None
-        done = sync(engine.backend, before, list(copy))
+
+    with engine.write_lock:
+        done = change_via_copy(engine.backend, checked)
         engine.after_write()
     return WriteReport(added=done.added, removed=done.removed, graphs=done.graphs, warnings=warnings)

@@ -8,9 +8,18 @@ from collections import Counter
 
 import pytest
 
-from kg.entities import Entities, bundled_entities, entity_triples, load_entities, load_organisation
+from kg.entities import (
+    Entities,
+    bundled_entities,
+    developer_links,
+    entity_nodes,
+    family_slugs,
+    load_entities,
+    load_organisation,
+)
 from kg.errors import UnreadableInputError
 from kg.kgdata import bundled_records, bundled_store
+from kg.records import records_to_recordset
 from kg.vocab import DERIVATION_KINDS, ORGANISATION_KINDS
 
 
@@ -124,7 +133,9 @@ def test_alias_claimed_twice_and_unknown_family_developer(tmp_path):
         load_entities(orgs, fams)
     (fams / "f.yaml").write_text("name: F\ndeveloper: [a, b]\nmembers: [m1]\n", encoding="utf-8")
     ents = load_entities(orgs, fams)
-    nodes, links = entity_triples([(0, {"id": "m2", "developer": "A / B", "family": "g"})], ents)
+    record = {"id": "m2", "developer": "A / B", "family": "g"}
+    links = developer_links([(0, record)], ents)
+    nodes = entity_nodes(family_slugs(records_to_recordset([record]).triples), ents)
     assert {(t.subject.value.rsplit("/", 1)[1], t.object.value.rsplit("/", 1)[1]) for t in links} == {
         ("m2", "a"), ("m2", "b")}
     assert any(t.subject.value.endswith("/model/m1") for t in nodes), "a family's listed members point to it"

@@ -183,7 +183,8 @@ def test_wikidata_answers_are_parsed_safely(path, message):
 
 
 def test_a_remote_stores_rdf_answer_goes_through_the_safe_parse():
-    from kg.store import StoreUnavailableError, parse_remote_result
+    from kg.store import StoreUnavailableError
+    from kg.store.remote import parse_remote_result
 
     with pytest.raises(StoreUnavailableError, match="document type declaration"):
         parse_remote_result(lol_xml().encode(), "application/rdf+xml")

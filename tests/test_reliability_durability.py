@@ -3,7 +3,7 @@ store; after every restart each acknowledged write is there, none is half-applie
 
 Every write is one SPARQL Update touching three graphs at once (the same number into graphs a and b, and
 the last number, replaced, in graph c), so a half-applied write shows as a number in a but not b, or a c that
-disagrees. A checked write commits through kg.store.Journal; rounds where the kill landed between the
+disagrees. A checked write commits through kg.store.journal.Journal; rounds where the kill landed between the
 journal's commit and its removal are counted (the restart finished those writes).
 """
 
@@ -100,7 +100,7 @@ def writer(base: str, start: int, acked: set[int], sent: set[int], stop: threadi
 def kill_rounds(tmp_path: Path, rounds: int, seed: int) -> dict[str, int]:
     import pyoxigraph as ox
 
-    from kg.store import Journal
+    from kg.store.journal import Journal
 
     rng = random.Random(seed)
     store = tmp_path / "store"
@@ -168,7 +168,8 @@ def test_journal_finishes_a_change_cut_short(tmp_path):
     change; opening the store finishes it. A journal that never reached its commit rename is dropped."""
     import pyoxigraph as ox
 
-    from kg.store import Journal, open_store
+    from kg.store import open_store
+    from kg.store.journal import Journal
 
     path = tmp_path / "store"
     store = ox.Store(str(path))

@@ -99,7 +99,7 @@ def post_update(url: str, update: str, auth: str | None = None) -> None:
 
 def load_by_update(update_url: str, quads: list[ox.Quad]) -> None:
     """Copy quads into an engine through SPARQL Update, graph by graph, in chunks its parser takes."""
-    from kg.store import insert_updates
+    from kg.store.remote import insert_updates
 
     by_graph: dict[str, list[ox.Triple]] = {}
     for q in quads:

@@ -76,20 +76,17 @@ def merged_record(stored: dict[str, Any], new: dict[str, Any]) -> tuple[dict[str
 
 def apply_records(store: Any, records: Any, merge: bool = False) -> list[str]:
     """Put ``records`` into ``store``'s records graph, replacing (or merging with) the stored records of their
-    models, then reason; returns one line per model that was already there."""
+    models, then rebuild the derived graphs; returns one line per model that was already there."""
     import pyoxigraph as ox
 
     from kg.records import records_from_triples, records_to_recordset
     from kg.records.plain import model_node
-    from kg.store import reason
-    from kg.vocab import RECORDS_GRAPH
+    from kg.store import load_records
 
-    graph = ox.NamedNode(str(RECORDS_GRAPH))
-    triples = list(records.triples)
     stored = stored_records(store, records.models())
     notes: list[str] = []
     if merge and stored:
-        plain = records_from_triples(triples)
+        plain = records_from_triples(list(records.triples))
         out = []
         for record in plain:
             iri = model_node(record.get("id"), "new").value if record.get("id") else ""
@@ -100,7 +97,7 @@ def apply_records(store: Any, records: Any, merge: bool = False) -> list[str]:
                                 else ""))
                 notes.extend(f"  conflict: {c.describe()}" for c in conflicts)
             out.append(record)
-        triples = list(records_to_recordset(out).triples)
+        records = records_to_recordset(out)
     else:
         for iri, quads in stored.items():
             notes.append(f"replaced {iri.rsplit('/', 1)[-1]}: its stored record ({len(quads)} statements) gave way "
@@ -109,16 +106,13 @@ def apply_records(store: Any, records: Any, merge: bool = False) -> list[str]:
         for quad in quads:
             if not isinstance(quad.subject, ox.BlankNode):  # free-text licences may be shared: kept
                 store.remove(quad)
-    store.extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples)
-    reason(store)
+    load_records(store, records)
     return notes
 
 
 def run(args: argparse.Namespace) -> int:
-    import pyoxigraph as ox
-
     from kg.records import read_files
-    from kg.store import open_store, parse_store_spec, sync
+    from kg.store import change_via_copy, open_store, parse_store_spec
     from kg.validation import validate
 
     spec = parse_store_spec(args.store)
@@ -137,12 +131,9 @@ def run(args: argparse.Namespace) -> int:
         print(f"openness load: {report.violations} violation(s); nothing was loaded", file=sys.stderr)
         return 1
     backend = open_store(spec)
+    notes: list[str] = []
     try:
-        before = backend.quads()
-        copy = ox.Store()
-        copy.extend(before)
-        notes = apply_records(copy, records, merge=args.merge)
-        done = sync(backend, before, list(copy))
+        done = change_via_copy(backend, lambda copy: notes.extend(apply_records(copy, records, merge=args.merge)))
     finally:
         backend.close()
     for note in notes:

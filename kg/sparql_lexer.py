@@ -1,10 +1,14 @@
-"""SPARQL text before any parser: a lexer, the limits checked before a worker is involved, and the one
-rewrite of the text that makes every parser read it alike.
+"""The one SPARQL lexer: tokens of a query or update, and the decisions taken on them.
+
+Everything that looks at SPARQL text before (or instead of) a parser goes through :func:`tokens`, so a
+keyword inside a string, an IRI, a comment, a prefixed name (``ex:from``), a variable (``?from``) or a
+language tag (``"x"@from``) is never taken for a keyword: the store's dataset and query-form checks here,
+and the server's limits, escape decoding and USING rewrite.
 
 The SPARQL grammar lets ``\\uXXXX``/``\\UXXXXXXXX`` stand for a character. Parsers disagree on where:
-pyoxigraph decodes them inside strings and IRIs only, rdflib's parser before it reads anything. So the
-server decodes them itself inside strings and IRIs (:func:`decode_escapes`) and hands the *same* decoded
-text to the guard (rdflib) and to the engine (pyoxigraph): whatever the guard reads is what runs.
+pyoxigraph decodes them inside strings and IRIs only, rdflib's parser before it reads anything. So
+:func:`decode_escapes` decodes them inside strings and IRIs, and the server hands the *same* decoded text
+to its guard (rdflib) and to the engine (pyoxigraph): whatever the guard reads is what runs.
 """
 
 from __future__ import annotations
@@ -15,28 +19,26 @@ from dataclasses import dataclass
 
 from kg.errors import QueryError
 
-#: Longest query or update text in characters (a 400 past it, before any parser runs).
-MAX_TEXT = 256 * 1024
-#: Deepest nesting of ``{``, ``(`` and ``[`` together (a 400 past it: parsers recurse per level).
-MAX_DEPTH = 24
-
-_HEX_ESCAPE = r"\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8}"
+#: A hex escape as SPARQL writes it.
+HEX_ESCAPE = r"\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8}"
 _TOKEN = re.compile(
     rf"""
     (?P<ws>\s+)
   | (?P<comment>\#[^\n\r]*)
   | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
        |'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*")
-  | (?P<iri><(?:[^<>"{{}}|^`\\\x00-\x20]|{_HEX_ESCAPE})*>)
+  | (?P<iri><(?:[^<>"{{}}|^`\\\x00-\x20]|{HEX_ESCAPE})*>)
   | (?P<var>[?$][A-Za-z0-9_\u00b7\u00c0-\uffff]+)
   | (?P<pname>(?:[A-Za-z\u00c0-\uffff][\w.\-\u00b7\u00c0-\uffff]*)?:(?:[\w\-\u00b7\u00c0-\uffff.:%\\]|\\.)*)
+  | (?P<langtag>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)
   | (?P<word>[A-Za-z_][A-Za-z0-9_\-]*)
   | (?P<other>.)
     """,
     re.VERBOSE | re.DOTALL,
 )
-_ESCAPE = re.compile(_HEX_ESCAPE)
-_OPEN, _CLOSE = "{([", "})]"
+_ESCAPE = re.compile(HEX_ESCAPE)
+#: The keywords that start a query's form.
+QUERY_FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
 
 
 @dataclass(frozen=True)
@@ -47,13 +49,19 @@ class Token:
     text: str
     start: int = 0
 
-
-class QueryLimitError(QueryError):
-    """A query or update past the size or nesting limit (HTTP 400, before any worker is involved)."""
+    def is_keyword(self, *words: str) -> bool:
+        """Whether this is one of the (upper-case) ``words`` as a keyword (SPARQL keywords ignore case)."""
+        return self.kind == "word" and self.text.upper() in words
 
 
 def tokens(sparql: str) -> Iterator[Token]:
-    """The significant tokens of a query or update (whitespace and comments dropped)."""
+    """The significant tokens of a query or update (whitespace and comments dropped).
+
+    >>> [t.kind for t in tokens('SELECT ?from { ex:from <from> "FROM"@from } # FROM')]
+    ['word', 'var', 'other', 'pname', 'iri', 'string', 'langtag', 'other']
+
+    An unterminated string raises QueryError.
+    """
     pos = 0
     while pos < len(sparql):
         match = _TOKEN.match(sparql, pos)
@@ -68,20 +76,23 @@ def tokens(sparql: str) -> Iterator[Token]:
         pos = match.end()
 
 
-def check_limits(sparql: str) -> None:
-    """Raise QueryLimitError for a text longer than :data:`MAX_TEXT` or nested deeper than :data:`MAX_DEPTH`."""
-    if len(sparql) > MAX_TEXT:
-        raise QueryLimitError(f"the query is {len(sparql)} characters long; the limit is {MAX_TEXT}")
-    depth = 0
-    for tok in tokens(sparql):
-        if tok.kind != "other":
-            continue
-        if tok.text in _OPEN:
-            depth += 1
-            if depth > MAX_DEPTH:
-                raise QueryLimitError(f"the query nests brackets deeper than {MAX_DEPTH} levels")
-        elif tok.text in _CLOSE:
-            depth = max(0, depth - 1)
+def has_dataset_clause(sparql: str) -> bool:
+    """Whether a query has ``FROM`` or ``FROM NAMED`` of its own (a FROM keyword token: nothing else in a
+    query is one).
+
+    >>> has_dataset_clause('SELECT * FROM <http://e/g> { ?s ?p "FROM" }'), has_dataset_clause('SELECT ?from {}')
+    (True, False)
+    """
+    return any(tok.is_keyword("FROM") for tok in tokens(sparql))
+
+
+def query_form(sparql: str) -> str | None:
+    """SELECT, ASK, CONSTRUCT or DESCRIBE: the first such keyword token.
+
+    >>> query_form('PREFIX s: <http://e/select#> # ASK\\nconstruct { ?s ?p "SELECT" } WHERE { ?s ?p ?o }')
+    'CONSTRUCT'
+    """
+    return next((tok.text.upper() for tok in tokens(sparql) if tok.is_keyword(*QUERY_FORMS)), None)
 
 
 def _char(match: re.Match[str]) -> str:
