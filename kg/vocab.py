@@ -158,6 +158,7 @@ class AIO(DefinedNamespace):
     HostingUse: URIRef
     Multimodal: URIRef
     NonCommercialResearch: URIRef
+    NonCommercialUse: URIRef
     PermissiveTerms: URIRef
     ProductionUse: URIRef
     PublicDomainTerms: URIRef

@@ -66,6 +66,16 @@ def test_scancode_keys_exist_in_the_licensedb_index() -> None:
     (LICENSE["bigcode-openrail-m"], "allowed", "conditional", "conditional", None, [], True),
     (LICENSE["stability-community"], "conditional", "allowed", "conditional", None, [], True),
     (LICENSE["minimax"], "unknown", "unknown", "unknown", None, [], False),
+    (LICENSE["deepfloyd-if"], "prohibited", "conditional", "conditional", None, [], True),
+    (LICENSE["flux-dev-non-commercial-2.0"], "prohibited", "conditional", "conditional", None, [], True),
+    (LICENSE["exaone-1.2-nc"], "prohibited", "conditional", "conditional", None, [], True),
+    (LICENSE["skywork-community"], "allowed", "allowed", "conditional", None, [], True),
+    (LICENSE["open-aleph-1.0"], "prohibited", "conditional", "conditional", None, [], False),
+    (LICENSE["ai-sweden-llm"], "allowed", "conditional", "conditional", None, [], True),
+    (LICENSE["tii-falcon-2.0"], "allowed", "conditional", "conditional", None, [], True),
+    (LICENSE["baichuan-7b"], "conditional", "unknown", "unknown", None, [], False),
+    (LICENSE["stable-beluga-non-commercial"], "prohibited", "unknown", "unknown", None, [], False),
+    (LICENSE["microsoft-research-license"], "unknown", "unknown", "unknown", None, [], False),
     (SPDX["Apache-2.0"], "allowed", "allowed", "allowed", None, [], False),
     (SPDX["GPL-3.0-only"], "allowed", "conditional", "conditional", None, [], False),
     (SPDX["CC-BY-NC-4.0"], "prohibited", "allowed", "allowed", None, [], False),
@@ -119,7 +129,11 @@ def test_free_text_names_resolve_to_licence_individuals() -> None:
     for name, lid in [("BigCode OpenRAIL-M v1", "bigcode-openrail-m"),
                       ("Kimi K2 Modified MIT License", "kimi-modified-mit"),
                       ("FLUX.1 [dev] Non-Commercial License", "flux-1-dev-non-commercial"),
-                      ("Tencent Hunyuan Community License", "tencent-hunyuan")]:
+                      ("Tencent Hunyuan Community License", "tencent-hunyuan"),
+                      ("Falcon-LLM License", "tii-falcon-2.0"),
+                      ("AI Sweden's LLM AI License", "ai-sweden-llm"),
+                      ("DeepFloyd IF Research License Agreement", "deepfloyd-if"),
+                      ("EXAONE AI Model License Agreement 1.2 - NC", "exaone-1.2-nc")]:
         assert lic.resolve_license(name) == LICENSE[lid]
 
 
