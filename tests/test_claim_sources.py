@@ -35,3 +35,11 @@ def test_claim_without_its_own_source_says_so(tmp_path):
     [result] = classify_facts(facts)
     assert result.reasons[0] == ("open-weight: weights public under MIT [https://example.org/w]; "
                                  "training data not released (no claim-level source)")
+
+
+def test_every_bundled_reason_cites_a_claim_level_source():
+    """Every deciding claim of the bundled KG names the page that backs it (docs/data.md, "Sources per claim")."""
+    facts = collect_facts_from_plain(bundled_records().plain_records())
+    unsourced = [f"{facts[r.iri].id}: {reason}" for r in classify_facts(facts) for reason in r.reasons
+                 if "no claim-level source" in reason]
+    assert unsourced == []
