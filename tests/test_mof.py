@@ -25,7 +25,8 @@ from rdflib.namespace import DCTERMS
 from rdflib.term import Node
 
 from kg.importers.mot import MOT_COMPONENTS, read_mot_file
-from kg.licenses import MOF_CONTENT_TYPE, license_typing_triples, resolve_license
+from kg.licenses import MOF_CONTENT_TYPE, resolve_license
+from kg.ontology import license_typing_triples
 from kg.resources import ontology_files, resource_dir
 from kg.vocab import AIO, ARTIFACT_SLUGS, ARTIFACTS, AVAILABILITY, MODEL, ONTOLOGY_IRI
 from tests.conftest import EXTERNAL

@@ -9,7 +9,6 @@ from elsewhere is read from the formats' own fields (docs/exports.md says which)
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -54,11 +53,6 @@ def read_bom(path: str | Path, fmt: str) -> list[dict[str, Any]]:
 
         return from_cyclonedx(data, str(path))
     raise ValueError(f"unknown BOM format {fmt!r}")
-
-
-def record_json(record: dict[str, Any]) -> str:
-    """A record as the compact JSON a BOM carries."""
-    return json.dumps(record, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
 def _importer(fmt: str):  # type: ignore[no-untyped-def]

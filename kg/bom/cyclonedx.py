@@ -17,8 +17,14 @@ import uuid
 from typing import Any
 
 from kg import __version__
-from kg.bom import record_json
-from kg.bom.facts import AVAILABLE, ModelFacts, licence_expression, licences_of_expression, slug_of
+from kg.bom.facts import (
+    AVAILABLE,
+    ModelFacts,
+    licence_expression,
+    licences_of_expression,
+    record_json,
+    slug_of,
+)
 from kg.errors import UnreadableInputError
 from kg.vocab import MODEL
 

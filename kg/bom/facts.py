@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -11,6 +12,11 @@ import pyoxigraph as ox
 #: Availability values that mean the artifact can be obtained.
 AVAILABLE = ("public", "gated")
 _REF_SAFE = re.compile(r"[^A-Za-z0-9.-]+")
+
+
+def record_json(record: dict[str, Any]) -> str:
+    """A record as the compact JSON a BOM carries."""
+    return json.dumps(record, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
 @dataclass

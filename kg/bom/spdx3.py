@@ -15,8 +15,14 @@ import io
 import json
 from typing import Any
 
-from kg.bom import record_json
-from kg.bom.facts import AVAILABLE, ModelFacts, licence_expression, licences_of_expression, slug_of
+from kg.bom.facts import (
+    AVAILABLE,
+    ModelFacts,
+    licence_expression,
+    licences_of_expression,
+    record_json,
+    slug_of,
+)
 from kg.errors import UnreadableInputError
 from kg.vocab import BASE, MODEL, ORG
 
