@@ -65,7 +65,9 @@ def test_scancode_keys_exist_in_the_licensedb_index() -> None:
     (LICENSE["flux-1-dev-non-commercial"], "prohibited", "conditional", "conditional", None, [], True),
     (LICENSE["bigcode-openrail-m"], "allowed", "conditional", "conditional", None, [], True),
     (LICENSE["stability-community"], "conditional", "allowed", "conditional", None, [], True),
-    (LICENSE["minimax"], "unknown", "unknown", "unknown", None, [], False),
+    (LICENSE["minimax"], "allowed", "allowed", "conditional", None, [], True),
+    (LICENSE["hai-def"], "unknown", "unknown", "unknown", None, [], False),
+    (LICENSE["mistral-research"], "prohibited", "conditional", "conditional", None, [], False),
     (LICENSE["deepfloyd-if"], "prohibited", "conditional", "conditional", None, [], True),
     (LICENSE["flux-dev-non-commercial-2.0"], "prohibited", "conditional", "conditional", None, [], True),
     (LICENSE["exaone-1.2-nc"], "prohibited", "conditional", "conditional", None, [], True),
@@ -200,12 +202,12 @@ def test_validation_warns_about_a_licence_without_terms(tmp_path) -> None:
   developer: X
   source: https://example.org/
   artifacts:
-    weights: {availability: public, license: minimax, url: https://example.org/w}
+    weights: {availability: public, license: hai-def, url: https://example.org/w}
     architecture: {availability: public, license: Apache-2.0, url: https://example.org/a}
 """, encoding="utf-8")
     report = validate(read_files([path]))
     messages = [r.message for r in report.results]
-    assert any("no terms for licence 'minimax'" in m for m in messages), messages
+    assert any("no terms for licence 'hai-def'" in m for m in messages), messages
     assert not any("Apache-2.0" in m for m in messages), messages
 
 
