@@ -17,7 +17,8 @@ from rdflib import SKOS, URIRef
 from kg.license_terms import LicenceTerms, describe
 from kg.meaning import Meaning, meaning_of
 from kg.reasoner import explain
-from kg.reasoner.axioms import Compiler, ModelTest
+from kg.reasoner.axioms import Compiler
+from kg.reasoner.bitsets import Bitsets, BitsTest
 from kg.reasoner.facts import ModelFacts
 from kg.vocab import AIO, ARTIFACT_SLUGS
 
@@ -30,7 +31,7 @@ class LevelRule:
 
     iri: str
     level: str
-    test: ModelTest
+    test: BitsTest
     text: str
     kinds: tuple[str, ...]
     uses_licence_terms: bool
@@ -63,9 +64,11 @@ def _terms_classes(names: set[str], compiler: Compiler) -> set[str]:
 class Assessor:
     """The compiled level rules of one ontology graph."""
 
-    def __init__(self, graph: rdflib.Graph, compiler: Compiler, tables: Meaning | None = None):
+    def __init__(self, graph: rdflib.Graph, compiler: Compiler, tables: Meaning | None = None,
+                 bitsets: Bitsets | None = None):
         self.rules: dict[str, list[LevelRule]] = {}
         tables = tables or meaning_of(graph)
+        self.bitsets = bitsets or Bitsets(compiler)
         none = tables.lowest_level.slug
         for dimension in tables.dimensions:
             rules = []
@@ -75,21 +78,23 @@ class Assessor:
                 _names(graph, compiler.definition(cls), names)
                 text = str(graph.value(cls, SKOS.definition) or "")
                 short = text.rstrip(".")
-                rules.append(LevelRule(str(cls), level, compiler.model_test(cls), text,
+                rules.append(LevelRule(str(cls), level, self.bitsets.test(cls), text,
                                        tuple(k for k in _KINDS if k in names),
                                        bool(_terms_classes(names, compiler)), f"{level}: {short}",
                                        f"{none}: not even {level} ({short[:1].lower() + short[1:]})"))
             self.rules[dimension.slug] = rules
         self.none = none
 
-    def levels(self, facts: ModelFacts) -> dict[str, LevelRule | None]:
-        """Per dimension slug, the highest level rule the model meets (None: level "none")."""
-        d = facts.deciding
+    def levels(self, facts: ModelFacts, bits: int | None = None) -> dict[str, LevelRule | None]:
+        """Per dimension slug, the highest level rule the model meets (None: level "none"); ``bits``, the
+        model's bits when the caller has them (kg.reasoner.bitsets)."""
+        if bits is None:
+            bits = self.bitsets.bits(facts.deciding)
         out: dict[str, LevelRule | None] = {}
         for slug, rules in self.rules.items():
             met = None
             for rule in rules:
-                if rule.test(d):
+                if rule.test(bits):
                     met = rule
                     break
             out[slug] = met

@@ -27,6 +27,7 @@ from kg.reasoner.axioms import (
     artifact_kinds,
     compile_ontology,
 )
+from kg.reasoner.bitsets import Bitsets, BitsTest
 from kg.reasoner.facts import ModelFacts, collect_facts, collect_facts_from_plain
 from kg.records.entity_fields import family_slug
 from kg.records.model import RecordSet
@@ -109,7 +110,9 @@ class RulePath:
             cat: {local_name(str(p)): local_name(values[str(p)]) for p in DIMENSIONS if str(p) in values}
             for cat, values in self.compiled.dimensions.items()
         }
-        self._categories = list(self.compiled.categories.items())
+        #: every class the classifier tests, as masks over a model's bits (kg.reasoner.bitsets)
+        self.bitsets = Bitsets(self.compiler)
+        self._categories = [(iri, self.bitsets.test(URIRef(iri))) for iri in self.compiled.categories]
         self._category_names = {iri: CATEGORIES[URIRef(iri)] for iri in self.compiled.categories}
         self.meaning = meaning_of(graph)
         #: MOF class IRIs, lowest first; name -> label; a model's MOF class (or None) -> the class above it
@@ -120,15 +123,16 @@ class RulePath:
                           for c in (None, *self.meaning.mof_classes) if (above := self.meaning.mof_above(
                               c.name if c is not None else None)) is not None}
         self._mof_plan = self._plan_mof()
+        self._mof_requirements = {iri: requirements for iri, _, _, requirements in self._mof_plan}
         self._reasons = explain.CategoryReasons(self.compiler, self._category_names)
         #: licence keys of a weights claim -> their terms (a few licences serve many models)
         self._terms: dict[tuple[str, ...], LicenceTerms | None] = {}
-        self.assessor = Assessor(graph, self.compiler, self.meaning)
+        self.assessor = Assessor(graph, self.compiler, self.meaning, self.bitsets)
 
-    def _plan_mof(self) -> list[tuple[str, list[str], list[ModelTest], list[tuple[ModelTest, list[str]]]]]:
+    def _plan_mof(self) -> list[tuple[str, list[str], list[BitsTest], list[tuple[BitsTest, list[str]]]]]:
         """Per MOF class, in an order where each comes after the MOF classes its definition names: those
         classes, its other named conjuncts (as tests) and its requirements (the rest, with their kinds)."""
-        plan: dict[str, tuple[str, list[str], list[ModelTest], list[tuple[ModelTest, list[str]]]]] = {}
+        plan: dict[str, tuple[str, list[str], list[BitsTest], list[tuple[BitsTest, list[str]]]]] = {}
 
         def visit(iri: str, path: tuple[str, ...] = ()) -> None:
             if iri in plan:
@@ -140,8 +144,9 @@ class RulePath:
             deps = [n for n in named if n in self.compiled.mof_classes]
             for dep in deps:
                 visit(dep, (*path, iri))
-            tests = [t for n in named if n not in deps and (t := self.compiler.model_test(URIRef(n))) is not always]
-            plan[iri] = (iri, deps, tests, self.requirements(iri))
+            tests = [t for n in named if n not in deps and (t := self.bitsets.test(URIRef(n))) is not always]
+            requirements = [(self.bitsets.test(part), kinds) for part, kinds in self._requirement_parts(iri)]
+            plan[iri] = (iri, deps, tests, requirements)
 
         for iri in self.compiled.mof_classes:
             visit(iri)
@@ -157,7 +162,8 @@ class RulePath:
     def classify(self, facts: ModelFacts) -> Classification:
         """Classify one model from its deciding claims."""
         d = facts.deciding
-        matched = [iri for iri, test in self._categories if test(d)]
+        bits = self.bitsets.bits(d)
+        matched = [iri for iri, test in self._categories if test(bits)]
         category_iri = matched[0] if len(matched) == 1 else None
         category = self._category_names[category_iri] if category_iri else "unclassified"
         dims = dict(self._dimensions.get(category_iri or "", {}))
@@ -173,11 +179,11 @@ class RulePath:
                     break
             if ok:
                 for test in tests:
-                    if not test(d):
+                    if not test(bits):
                         ok = False
                         break
             if ok:
-                failed = [kinds for test, kinds in requirements if not test(d)]
+                failed = [kinds for test, kinds in requirements if not test(bits)]
                 failures[iri] = failed
                 ok = not failed
             holds[iri] = ok
@@ -197,7 +203,7 @@ class RulePath:
         else:
             failed_kinds = failures.get(next_cls)
             if failed_kinds is None:
-                failed_kinds = [kinds for test, kinds in self.requirements(next_cls) if not test(d)]
+                failed_kinds = [kinds for test, kinds in self._mof_requirements[next_cls] if not test(bits)]
             missing = self.missing_text(failed_kinds, facts)
         reasons.append(explain.mof_reason(self._mof_labels[mof] if mof else None, missing,
                                           self.meaning.mof_classes[0].label))
@@ -206,7 +212,7 @@ class RulePath:
         return Classification(
             facts.id or local_name(facts.iri), facts.iri, facts.name or facts.id, category, mof, dims, reasons,
             conflicts, {k: claim.release for k, claim in d.items()}, family_slug(facts.family),
-            self.weights_terms(facts), self.assessor.levels(facts), facts, self.assessor,
+            self.weights_terms(facts), self.assessor.levels(facts, bits), facts, self.assessor,
         )
 
     def weights_terms(self, facts: ModelFacts) -> LicenceTerms | None:
@@ -221,14 +227,18 @@ class RulePath:
                 "", known=False, note="the record names no licence for the weights")
         return self._terms[key]
 
+    def _requirement_parts(self, cls_iri: str) -> list[tuple[Node, list[str]]]:
+        """The conjuncts of a MOF class other than named classes (AIModel, or the class below: cumulative),
+        each with the kinds it names."""
+        return [(part, artifact_kinds(self.graph, part)) for part in self.conjuncts(cls_iri)
+                if not isinstance(part, URIRef)]
+
     def requirements(self, cls_iri: str) -> list[tuple[ModelTest, list[str]]]:
-        """The conjuncts of a MOF class other than named classes: each a test and the kinds it names."""
+        """The requirements of a MOF class (its conjuncts other than named classes): each a test over the
+        deciding claims and the kinds it names."""
         if cls_iri not in self._requirements:
-            self._requirements[cls_iri] = [
-                (self.compiler.model_test(part), artifact_kinds(self.graph, part))
-                for part in self.conjuncts(cls_iri)
-                if not isinstance(part, URIRef)  # AIModel, or the class below (cumulative)
-            ]
+            self._requirements[cls_iri] = [(self.compiler.model_test(part), kinds)
+                                           for part, kinds in self._requirement_parts(cls_iri)]
         return self._requirements[cls_iri]
 
     def missing(self, cls_iri: str, facts: ModelFacts) -> list[str]:
