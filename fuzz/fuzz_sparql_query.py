@@ -36,4 +36,4 @@ def test_one(data: bytes) -> None:
 
 
 if __name__ == "__main__":
-    run(test_one, "server.guard", "server.results", "kg.store")
+    run(test_one, "server.guard", "server.results", "kg.store", "kg.sparql_lexer")

@@ -25,4 +25,4 @@ def test_one(data: bytes) -> None:
 
 
 if __name__ == "__main__":
-    run(test_one, "server.guard", "kg.store")
+    run(test_one, "server.guard", "kg.store", "kg.sparql_lexer")
