@@ -1,7 +1,8 @@
 """Cross-check the bundled KG against the MOT and OSAI-index records it links to.
 
 Where a bundled record links (``links:``) to a Model Openness Tool or OSAI-index entry, the two must agree
-on the availability of the weights, the training code and the training data, and on the licence of the
+on the availability of the weights, the architecture, the training code and the training data (the four
+components the openness category is decided by), and on the licence of the
 weights and the training code. Every disagreement must either be fixed in the record or be listed, with
 the reason ours stands, in ``kg/data/crosscheck-explained.yaml`` and in the table of ``docs/data.md``.
 A listed explanation that no longer matches a disagreement fails too, so the list cannot go stale.
@@ -26,7 +27,7 @@ from tests.conftest import EXTERNAL
 ROOT = Path(__file__).resolve().parents[1]
 EXPLAINED = ROOT / "kg" / "data" / "crosscheck-explained.yaml"
 DATA_DOC = ROOT / "docs" / "data.md"
-AVAILABILITY = ("weights", "training_code", "training_data")
+AVAILABILITY = ("weights", "architecture", "training_code", "training_data")
 LICENCES = ("weights", "training_code")
 OPENNESS = {"not-released": 0, "gated": 1, "public": 2}
 
