@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -307,39 +307,49 @@ UNKNOWN_NOTE = "a licence the knowledge graph does not know"
 _STRICT = {"prohibited": 3, "unknown": 2, "conditional": 1, "allowed": 0}
 
 
+@dataclass(frozen=True)
+class _Combination:
+    """How terms combine: under AND all licences apply (the strictest wins, any restriction binds), under OR
+    the licensee chooses (the freest wins, a restriction binds only when every choice has it)."""
+
+    joiner: str
+    pick: Callable[..., str]  # of statuses, by strictness
+    binds: Callable[[Iterable[bool]], bool]  # a restriction or duty, from each part's
+    known: Callable[[Iterable[bool]], bool]  # whether the combination's terms are known
+    territories: Callable[..., set[str]]  # territories excluded by the combination
+
+    def cap(self, caps: list[int | None]) -> int | None:
+        """The combined user cap: AND, the lowest stated one; OR, the highest, none if a choice has none."""
+        present = [c for c in caps if c is not None]
+        if self.joiner == " AND ":
+            return min(present) if present else None
+        return None if len(present) < len(caps) else max(present)
+
+
+_ALL_APPLY = _Combination(" AND ", max, any, all, set.union)
+_ONE_CHOSEN = _Combination(" OR ", min, all, any, set.intersection)
+
+
 def _combine(parts: list[LicenceTerms], conjunctive: bool) -> LicenceTerms:
     """Terms under several licences at once (AND: all apply, the strictest wins) or a choice (OR: the freest)."""
     if len(parts) == 1:
         return parts[0]
-    pick = max if conjunctive else min
+    how = _ALL_APPLY if conjunctive else _ONE_CHOSEN
 
     def status(attr: str) -> str:
-        return pick((getattr(p, attr) for p in parts), key=_STRICT.__getitem__)
+        return how.pick((getattr(p, attr) for p in parts), key=_STRICT.__getitem__)
 
-    caps = [p.user_cap for p in parts]
-    if conjunctive:
-        present = [c for c in caps if c is not None]
-        cap = min(present) if present else None
-    else:
-        cap = None if any(c is None for c in caps) else max(c for c in caps if c is not None)
-    sets = [set(p.excluded_territories) for p in parts]
-    msets = [set(p.multimodal_territories) for p in parts]
-    territories = set.union(*sets) if conjunctive else set.intersection(*sets)
-    multimodal = (set.union(*msets) if conjunctive else set.intersection(*msets)) - territories
-    sources: list[str] = []
-    for p in parts:
-        sources += [s for s in p.sources if s not in sources]
-    joiner = " AND " if conjunctive else " OR "
-    restrictions = [p.use_restrictions for p in parts]
+    territories = how.territories(*[set(p.excluded_territories) for p in parts])
+    multimodal = how.territories(*[set(p.multimodal_territories) for p in parts]) - territories
     return LicenceTerms(
-        license=joiner.join(p.license for p in parts), commercial_use=status("commercial_use"),
-        derivatives=status("derivatives"), redistribution=status("redistribution"), user_cap=cap,
+        license=how.joiner.join(p.license for p in parts), commercial_use=status("commercial_use"),
+        derivatives=status("derivatives"), redistribution=status("redistribution"),
+        user_cap=how.cap([p.user_cap for p in parts]),
         excluded_territories=tuple(sorted(territories)), multimodal_territories=tuple(sorted(multimodal)),
-        use_restrictions=any(restrictions) if conjunctive else all(restrictions),
-        names_derivatives=any(p.names_derivatives for p in parts) if conjunctive else all(
-            p.names_derivatives for p in parts),
-        sources=tuple(sources), rules=tuple(r for p in parts for r in p.rules),
-        known=all(p.known for p in parts) if conjunctive else any(p.known for p in parts),
+        use_restrictions=how.binds(p.use_restrictions for p in parts),
+        names_derivatives=how.binds(p.names_derivatives for p in parts),
+        sources=tuple(dict.fromkeys(s for p in parts for s in p.sources)),
+        rules=tuple(r for p in parts for r in p.rules), known=how.known(p.known for p in parts),
     )
 
 
