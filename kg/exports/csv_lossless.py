@@ -37,9 +37,9 @@ def _canonical(triples: Iterable[ox.Triple]) -> set[tuple[object, object, object
 
 def csv_losses(triples: list[ox.Triple]) -> list[tuple[object, object, object]]:
     """The statements of ``triples`` that the CSV written from them would not give back."""
+    from kg.records.csv_writer import write_csv
     from kg.records.rdf_to_plain import records_from_triples
     from kg.records.readers import read_csv_text
-    from kg.records.writers import write_csv
 
     buf = io.StringIO()
     write_csv(records_from_triples(triples), buf)

@@ -14,9 +14,9 @@ from typing import Any
 import pyoxigraph as ox
 
 from kg.perf import gc_paused
-from kg.records import plain as P
+from kg.records import terms as P
 from kg.records.entity_fields import P_FAMILY, P_MODALITY, family_key, modality_keys
-from kg.records.model import term_key
+from kg.records.terms import term_key
 from kg.vocab import AIO, ARTIFACTS, AVAILABILITY
 
 KNOWN_AVAILABILITY = {str(AIO.Public), str(AIO.Gated), str(AIO.NotReleased)}
@@ -272,7 +272,7 @@ def _collect_direct(records: list[tuple[int, Mapping[str, Any]]]) -> dict[str, M
     from kg.vocab import MODEL
 
     model_base = str(MODEL)
-    id_safe = P._ID_SAFE.match
+    id_safe = P.ID_SAFE.match
     named_node = ox.NamedNode
     artifact_iris, availability_iris = _artifact_iris(), _availability_iris()
     models: dict[str, ModelFacts] = {}

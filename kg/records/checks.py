@@ -87,7 +87,7 @@ def field_at(path: Sequence[Any]) -> tuple[Field | None, str | None]:
     return found, type_name
 
 
-def _shown(value: Any) -> str:
+def shown(value: Any) -> str:
     if value is None:
         return "nothing (null)"
     if isinstance(value, bool):
@@ -143,7 +143,7 @@ def _problem_text(error: Any, shaped_values: bool) -> list[tuple[str, str, Any]]
     field, type_name = field_at(list(error.absolute_path))
     wanted = expected(type_name) if type_name in TYPES else "a different value"
     if kind == "type":
-        return [(path, f"{path}: expected {wanted}, found {_shown(error.instance)}", error.instance)]
+        return [(path, f"{path}: expected {wanted}, found {shown(error.instance)}", error.instance)]
     if shaped_values:
         return None
     if kind == "enum":

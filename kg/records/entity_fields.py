@@ -1,7 +1,7 @@
 """The record fields of docs/design.md section 7 (family, modality, parameters, weights date, organisations,
 lineage) to RDF and back.
 
-Kept apart from ``kg.records.plain`` so the core mapping stays small; ``record_to_triples`` calls
+Kept apart from ``kg.records.to_rdf`` so the core mapping stays small; ``record_to_triples`` calls
 ``entity_triples`` and ``records_from_triples`` calls ``entity_fields``.
 """
 
@@ -14,6 +14,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from kg.records.terms import as_list, date_literal, entity_ref, iri_or_literal, text
 from kg.vocab import AIO, DERIVATION_KIND_SLUGS, DERIVATION_KINDS, FAMILY, MODALITIES, MODALITY_SLUGS, MODEL, ORG
 
 _N = ox.NamedNode
@@ -103,25 +104,13 @@ def derivations_of(record: Mapping[str, Any], as_list: Callable[[Any], list[Any]
 
 
 def _model_ref(value: str) -> ox.NamedNode | ox.Literal:
-    from kg.records.plain import iri_or_literal
-
     return iri_or_literal(value if ":" in value else str(MODEL[value]))
-
-
-def _entity_ref(namespace: Any, value: str) -> ox.NamedNode | ox.Literal:
-    from kg.records.plain import _ID_SAFE, iri_or_literal
-
-    if ":" in value:
-        return iri_or_literal(value)
-    return _N(str(namespace[value])) if _ID_SAFE.match(value) else ox.Literal(value)
 
 
 def family_key(value: Any) -> str | None:
     """The family a record names, as the fact collectors keep it (the value of its first statement)."""
-    from kg.records.plain import as_list, text
-
     values = as_list(value)
-    return _entity_ref(FAMILY, text(values[0])).value if values else None
+    return entity_ref(FAMILY, text(values[0])).value if values else None
 
 
 def family_slug(key: str | None) -> str | None:
@@ -139,8 +128,6 @@ def derivation_node(model: ox.NamedNode | ox.BlankNode, n: int) -> ox.NamedNode 
 
 def modality_keys(value: Any) -> list[str]:
     """The modality values of a record's ``modality`` field as the graph holds them: an IRI, else the text."""
-    from kg.records.plain import as_list, text
-
     out = []
     for item in as_list(value):
         slug = text(item)
@@ -152,10 +139,8 @@ def modality_keys(value: Any) -> list[str]:
 def entity_triples(model: ox.NamedNode | ox.BlankNode, record: Mapping[str, Any], add: Callable[[ox.Triple], None],
                    ) -> None:
     """Add the triples of the section 7 fields of ``record`` about ``model``."""
-    from kg.records.plain import as_list, date_literal, iri_or_literal, text
-
     for value in as_list(record.get("family")):
-        add(ox.Triple(model, P_FAMILY, _entity_ref(FAMILY, text(value))))
+        add(ox.Triple(model, P_FAMILY, entity_ref(FAMILY, text(value))))
     for value in as_list(record.get("modality")):
         slug = text(value)
         add(ox.Triple(model, P_MODALITY, _MODALITY_NODES.get(slug) or ox.Literal(slug)))
@@ -166,7 +151,7 @@ def entity_triples(model: ox.NamedNode | ox.BlankNode, record: Mapping[str, Any]
     for value in as_list(record.get("weights_date")):
         add(ox.Triple(model, P_WEIGHTS_DATE, date_literal(value)))
     for value in as_list(record.get("organisations")):
-        add(ox.Triple(model, P_DEVELOPED_BY, _entity_ref(ORG, text(value))))
+        add(ox.Triple(model, P_DEVELOPED_BY, entity_ref(ORG, text(value))))
     n = 0
     for entry in derivations_of(record, as_list):
         if entry.get("model") in (None, ""):

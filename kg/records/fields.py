@@ -4,7 +4,7 @@ property it maps to, its CSV column and what it means.
 Everything that lists fields is derived from here: the JSON Schema (``kg.records.schema``, published as
 ``docs/record.schema.json``), the keys the readers accept, the CSV columns and the "did you mean" of
 ``openness validate``. Adding a field is one line in one of the tables below (plus, if it maps to RDF in a
-new way, its mapping in ``kg.records.plain`` or ``kg.records.entity_fields``); ``tests/test_records_schema.py``
+new way, its mapping in ``kg.records.to_rdf`` or ``kg.records.entity_fields``); ``tests/test_records_schema.py``
 fails until the mapping modules and this table agree.
 
 Types are names in ``kg.records.schema.TYPES`` (each gives its JSON Schema and the wording "expected ...").

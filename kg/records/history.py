@@ -23,6 +23,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from kg.records.terms import as_list, date_literal, iri_or_literal, license_nodes, text
 from kg.vocab import AIO, AVAILABILITY, AVAILABILITY_VALUES
 
 _N = ox.NamedNode
@@ -48,8 +49,6 @@ def state_node(release: ox.NamedNode | ox.BlankNode, n: int) -> ox.NamedNode | o
 def history_triples(release: ox.NamedNode | ox.BlankNode, claim: Mapping[str, Any],
                     add: Callable[[ox.Triple], None]) -> None:
     """Add the triples of a claim's ``history`` (each state with its date, values and sources)."""
-    from kg.records.plain import as_list, date_literal, iri_or_literal, license_nodes, text
-
     history = claim.get("history")
     if not isinstance(history, list):
         return
@@ -124,8 +123,6 @@ def parse_date(value: str) -> dt.date:
 
 def states_of(claim: Mapping[str, Any]) -> list[State]:
     """A plain claim's states, oldest first."""
-    from kg.records.plain import as_list, text
-
     states = []
     for entry in claim.get("history") or []:
         if not isinstance(entry, Mapping) or entry.get("valid_from") in (None, ""):
@@ -153,8 +150,6 @@ def on_date(states: Iterable[State], date: str, what: str) -> State | None:
 
 def current_disagreements(claim: Mapping[str, Any]) -> list[str]:
     """Where the latest state of a claim's history differs from the claim's own (current) values."""
-    from kg.records.plain import as_list, text
-
     states = states_of(claim)
     problems = []
     if not states:

@@ -9,6 +9,8 @@ from typing import Any
 import pyoxigraph as ox
 import rdflib
 
+from kg.records.terms import model_node, term_key
+from kg.records.to_rdf import record_to_triples
 from kg.vocab import AIO
 
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
@@ -93,7 +95,6 @@ class RecordSet:
     def _materialise(self) -> None:
         if self._pending:
             from kg.perf import gc_paused
-            from kg.records.plain import record_to_triples
 
             pending, self._pending = self._pending, []
             self._checked = 0
@@ -126,7 +127,6 @@ class RecordSet:
         Call it before ``triples``: records already mapped are not checked again.
         """
         from kg.records.checks import check_record, with_yaml_lines
-        from kg.records.plain import model_node
 
         new: dict[str, list[Any]] = {}
         for index, record, where in self._pending[self._checked:]:
@@ -202,11 +202,6 @@ class RecordSet:
             path = None if suffix is None else slug + suffix
         column = self.columns.get(where.file, {}).get(path) if path else None
         return Location(where.file, where.row, column)
-
-
-def term_key(term: ox.NamedNode | ox.BlankNode) -> str:
-    """The string a subject is known by in ``RecordSet.locations``: the IRI, or ``_:id``."""
-    return term.value if isinstance(term, ox.NamedNode) else f"_:{term.value}"
 
 
 def to_rdflib(term: object) -> rdflib.term.Node:

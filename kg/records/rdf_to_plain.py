@@ -8,13 +8,13 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from kg.records import plain as P
+from kg.records import terms as P
 from kg.records.entity_fields import entity_fields
 from kg.records.history import history_of
 from kg.vocab import ARTIFACT_SLUGS, AVAILABILITY_VALUES, HF, LICENSE, SPDX, WIKIDATA
 
-_SLUG_OF = {P._N(str(iri)): slug for iri, slug in ARTIFACT_SLUGS.items()}
-_AVAIL_OF = {P._N(str(iri)): v for iri, v in AVAILABILITY_VALUES.items()}
+_SLUG_OF = {ox.NamedNode(str(iri)): slug for iri, slug in ARTIFACT_SLUGS.items()}
+_AVAIL_OF = {ox.NamedNode(str(iri)): v for iri, v in AVAILABILITY_VALUES.items()}
 
 
 def _value(term: Any) -> str:

@@ -174,9 +174,9 @@ def plain_records(data: Any, file: str) -> list[Mapping[str, Any]]:
 
 
 def _kind(value: Any) -> str:
-    from kg.records.checks import _shown
+    from kg.records.checks import shown
 
-    return _shown(value)
+    return shown(value)
 
 
 def read_plain(data: Any, file: str) -> RecordSet:
