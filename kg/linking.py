@@ -116,52 +116,88 @@ def _list(value: Any) -> list:
 
 def find_links(models: Sequence[Mapping[str, Any]], entries: Sequence[Entry]) -> list[Link]:
     """Exact links and candidates for each model among ``entries``."""
-    by_repo: dict[str, list[Entry]] = {}
-    by_name: dict[tuple[str, str], list[Entry]] = {}
-    for e in entries:
-        for repo in e.repos:
-            by_repo.setdefault(repo, []).append(e)
-        by_name.setdefault((e.dataset, norm(e.name)), []).append(e)
+    index = _EntryIndex.of(entries)
     links: list[Link] = []
     for m in models:
-        mid, mname = str(m["id"]), str(m.get("name") or m["id"])
-        repos = [str(r).lower() for r in _list(m.get("huggingface"))]
-        found: dict[str, Link] = {}
-        for repo in repos:
-            for e in by_repo.get(repo, []):
-                found.setdefault(e.iri, _repo_link(mid, mname, e, repo, by_repo[repo]))
-        datasets = {e.dataset for e in entries}
-        for dataset in sorted(datasets):
-            same = [e for e in by_name.get((dataset, norm(mname)), []) if e.iri not in found]
-            exact_here = any(link.exact and link.entry.dataset == dataset for link in found.values())
-            entry_repos = {r for r in same[0].repos if _is_model_repo(r)} if same else set()
-            if len(same) == 1 and not exact_here and entry_repos and not entry_repos & set(repos):
-                found[same[0].iri] = Link(mid, mname, same[0], False, BY_NAME, 0.5,
-                                          f"same name, but the entry names the Hub repo {sorted(entry_repos)[0]}, "
-                                          "which the record does not")
-            elif len(same) == 1 and not exact_here and same[0].dataset == WIKIDATA \
-                    and not same_developer(str(m.get("developer") or ""), same[0].developer):
-                found[same[0].iri] = Link(mid, mname, same[0], False, BY_NAME, 0.5,
-                                          f"same name, but the item's developer ({same[0].developer or 'none stated'})"
-                                          " is not the record's")
-            elif len(same) == 1 and not exact_here:
-                found[same[0].iri] = Link(mid, mname, same[0], True, BY_NAME, 0.95, "same name")
-            elif len(same) > 1 or (same and exact_here):
-                for e in same:
-                    found.setdefault(e.iri, Link(mid, mname, e, False, BY_NAME, 0.5,
-                                                 f"ambiguous: {len(same)} entries of {dataset} have this name"))
-        for e in entries:
-            if e.iri in found:
-                continue
-            reason = _candidate_reason(mname, str(m.get("developer") or ""), e)
-            if reason:
-                found[e.iri] = Link(mid, mname, e, False, BY_SIMILARITY, 0.5, reason)
-        stated = {str(v) for v in _list(m.get("links"))}
-        for e in entries:
-            if e.iri in stated and not (e.iri in found and found[e.iri].exact):
-                found[e.iri] = Link(mid, mname, e, True, BY_CURATION, 1.0, "stated in the record's links")
-        links.extend(found.values())
+        links.extend(_links_for_model(m, entries, index).values())
     return _prefer_identifier(links)
+
+
+@dataclass(frozen=True)
+class _EntryIndex:
+    """The entries by Hub repo they name, by (dataset, normalised name), and the datasets in order."""
+
+    by_repo: dict[str, list[Entry]]
+    by_name: dict[tuple[str, str], list[Entry]]
+    datasets: list[str]
+
+    @classmethod
+    def of(cls, entries: Sequence[Entry]) -> _EntryIndex:
+        by_repo: dict[str, list[Entry]] = {}
+        by_name: dict[tuple[str, str], list[Entry]] = {}
+        for e in entries:
+            for repo in e.repos:
+                by_repo.setdefault(repo, []).append(e)
+            by_name.setdefault((e.dataset, norm(e.name)), []).append(e)
+        return cls(by_repo, by_name, sorted({e.dataset for e in entries}))
+
+
+def _links_for_model(m: Mapping[str, Any], entries: Sequence[Entry], index: _EntryIndex) -> dict[str, Link]:
+    """One model's links by entry IRI: by shared repo, then by name per dataset, then candidates, then stated."""
+    mid, mname = str(m["id"]), str(m.get("name") or m["id"])
+    developer = str(m.get("developer") or "")
+    repos = [str(r).lower() for r in _list(m.get("huggingface"))]
+    found: dict[str, Link] = {}
+    for repo in repos:
+        for e in index.by_repo.get(repo, []):
+            found.setdefault(e.iri, _repo_link(mid, mname, e, repo, index.by_repo[repo]))
+    for dataset in index.datasets:
+        named = [e for e in index.by_name.get((dataset, norm(mname)), []) if e.iri not in found]
+        found.update(_name_links(mid, mname, developer, repos, named, found))
+    for e in entries:
+        reason = None if e.iri in found else _candidate_reason(mname, developer, e)
+        if reason:
+            found[e.iri] = Link(mid, mname, e, False, BY_SIMILARITY, 0.5, reason)
+    stated = {str(v) for v in _list(m.get("links"))}
+    for e in entries:
+        if e.iri in stated and not (e.iri in found and found[e.iri].exact):
+            found[e.iri] = Link(mid, mname, e, True, BY_CURATION, 1.0, "stated in the record's links")
+    return found
+
+
+def _name_links(mid: str, mname: str, developer: str, repos: Sequence[str], named: Sequence[Entry],
+                found: Mapping[str, Link]) -> dict[str, Link]:
+    """Links to the entries of one dataset that bear the model's name and are not linked yet (``named``).
+
+    The only one is a match unless the dataset already has an exact link for the model; several are
+    ambiguous, each a candidate.
+    """
+    if not named:
+        return {}
+    dataset = named[0].dataset
+    exact_here = any(link.exact and link.entry.dataset == dataset for link in found.values())
+    if len(named) == 1 and not exact_here:
+        return {named[0].iri: _name_link(mid, mname, developer, repos, named[0])}
+    ambiguous: dict[str, Link] = {}
+    for e in named:
+        ambiguous.setdefault(e.iri, Link(mid, mname, e, False, BY_NAME, 0.5,
+                                         f"ambiguous: {len(named)} entries of {dataset} have this name"))
+    return ambiguous
+
+
+def _name_link(mid: str, mname: str, developer: str, repos: Sequence[str], e: Entry) -> Link:
+    """A link to the one entry of its dataset with the model's name: exact unless the entry contradicts it.
+
+    It does when it names a Hub repo the model lacks, or (a Wikidata item) names another developer.
+    """
+    entry_repos = {r for r in e.repos if _is_model_repo(r)}
+    if entry_repos and not entry_repos & set(repos):
+        return Link(mid, mname, e, False, BY_NAME, 0.5,
+                    f"same name, but the entry names the Hub repo {sorted(entry_repos)[0]}, which the record does not")
+    if e.dataset == WIKIDATA and not same_developer(developer, e.developer):
+        return Link(mid, mname, e, False, BY_NAME, 0.5,
+                    f"same name, but the item's developer ({e.developer or 'none stated'}) is not the record's")
+    return Link(mid, mname, e, True, BY_NAME, 0.95, "same name")
 
 
 def _prefer_identifier(links: list[Link]) -> list[Link]:

@@ -130,6 +130,19 @@ def _same_claim(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
 
 def merge_group(records: Sequence[Mapping[str, Any]]) -> tuple[dict, list[Conflict]]:
     """One record from records of the same model; hand-checked records give the name and id first."""
+    merged = _merged_fields(records)
+    artifacts = _merged_artifacts(records)
+    conflicts = [Conflict(str(merged["id"]), slug, claims, choose_deciding_claim(claims))
+                 for slug, claims in artifacts.items()
+                 if len({availability_of(c) for c in claims if availability_of(c) in DEFINITE}) > 1]
+    if artifacts:
+        merged["artifacts"] = {s: (c[0] if len(c) == 1 else c) for s, c in artifacts.items()}
+    return {k: v for k, v in merged.items() if v is not None}, conflicts
+
+
+def _merged_fields(records: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """The record-level fields of the merged record: the first given (hand-checked records first) of the
+    single-valued ones, the union of the links and sources, the latest ``as_of`` and ``checked``."""
     ordered = sorted(records, key=lambda r: 0 if r.get("checked") else 1)
     merged: dict[str, Any] = {}
     for key in ("id", "name", "developer", "date"):
@@ -142,8 +155,12 @@ def merge_group(records: Sequence[Mapping[str, Any]]) -> tuple[dict, list[Confli
         dates = sorted(str(r[key]) for r in records if r.get(key))
         if dates:
             merged[key] = dates[-1]
-    artifacts: dict[str, Any] = {}
-    conflicts: list[Conflict] = []
+    return merged
+
+
+def _merged_artifacts(records: Sequence[Mapping[str, Any]]) -> dict[str, list[dict]]:
+    """Each artifact's distinct claims over all records; a claim made by several sources is kept once."""
+    artifacts: dict[str, list[dict]] = {}
     for record in records:
         for slug, entry in (record.get("artifacts") or {}).items():
             for claim in _claims(entry, record):
@@ -151,18 +168,18 @@ def merge_group(records: Sequence[Mapping[str, Any]]) -> tuple[dict, list[Confli
                 twin = next((c for c in kept if _same_claim(c, claim)), None)
                 if twin is None:
                     kept.append(claim)
-                else:  # the same claim from another source: one claim, both sources
-                    twin["source"] = list(dict.fromkeys(_list(twin.get("source")) + _list(claim.get("source"))))
-                    for key in ("as_of", "checked"):
-                        twin_date, new = twin.get(key), claim.get(key)
-                        if new and (not twin_date or str(new) > str(twin_date)):
-                            twin[key] = new
-    for slug, claims in artifacts.items():
-        if len({availability_of(c) for c in claims if availability_of(c) in DEFINITE}) > 1:
-            conflicts.append(Conflict(str(merged["id"]), slug, claims, choose_deciding_claim(claims)))
-    if artifacts:
-        merged["artifacts"] = {s: (c[0] if len(c) == 1 else c) for s, c in artifacts.items()}
-    return {k: v for k, v in merged.items() if v is not None}, conflicts
+                else:
+                    _absorb(twin, claim)
+    return artifacts
+
+
+def _absorb(twin: dict, claim: Mapping[str, Any]) -> None:
+    """The same claim from another source: one claim with both sources and the later dates."""
+    twin["source"] = list(dict.fromkeys(_list(twin.get("source")) + _list(claim.get("source"))))
+    for key in ("as_of", "checked"):
+        twin_date, new = twin.get(key), claim.get(key)
+        if new and (not twin_date or str(new) > str(twin_date)):
+            twin[key] = new
 
 
 def merge_records(records: Iterable[Mapping[str, Any]]) -> MergeResult:

@@ -51,41 +51,12 @@ def default_external() -> tuple[Path, str]:
 def run(args: argparse.Namespace) -> int:
     """Gather models and entries, match, write."""
     from kg.commands.output import write_to
-    from kg.errors import OpennessError
-    from kg.importers.files import import_mot
-    from kg.importers.osai import import_records as import_osai
-    from kg.importers.registry import ImportOptions
-    from kg.linking import WIKIDATA, entries_from_records, find_links, write_sssom
+    from kg.linking import WIKIDATA, find_links, write_sssom
     from kg.records import read_files, records_from_triples
-    from kg.resources import bundled_record_files
 
-    files = [Path(f) for f in args.files] or bundled_record_files()
-    if args.write:
-        not_yaml = [str(f) for f in files if f.suffix.lower() not in (".yaml", ".yml")]
-        if not_yaml:
-            raise OpennessError(f"{not_yaml[0]}: --write edits YAML record files only")
+    files = _record_files(args)
     models = records_from_triples(read_files(files).triples)
-    external, chosen_by = (Path(args.external), "--external") if args.external else default_external()
-    mot_dir, osai_dir = external / "mot" / "models", external / "osai-index"
-    if not mot_dir.is_dir() and not osai_dir.is_dir() and not args.wikidata_endpoint:
-        raise OpennessError(
-            f"no registry data: {external} ({chosen_by}) has no mot/models or osai-index folder; give --external "
-            "DIR or set OPENNESS_EXTERNAL to a folder holding mot/models (the Model Openness Tool's model files) "
-            "and/or osai-index (the OSAI index's files), or search Wikidata with --wikidata-endpoint URL")
-    records_by_iri: dict[str, dict] = {}
-    entries = []
-    compared: list[str] = []
-    for folder, importer, dataset in ((mot_dir, import_mot, "Model Openness Tool"),
-                                      (osai_dir, import_osai, "OSAI index")):
-        if folder.is_dir():
-            result = importer([str(folder)], ImportOptions())
-            found = 0
-            for record in result.records:
-                for entry in entries_from_records([record], dataset):
-                    entries.append(entry)
-                    records_by_iri[entry.iri] = record
-                    found += 1
-            compared.append(f"{found} {dataset} entries ({folder})")
+    entries, records_by_iri, compared = _registry_entries(args)
     if args.wikidata_endpoint:
         wikidata = _wikidata(models, args.wikidata_endpoint, records_by_iri)
         entries.extend(wikidata)
@@ -101,24 +72,76 @@ def run(args: argparse.Namespace) -> int:
     if args.review:
         write_to(args.review, lambda out: write_sssom(
             review, out, description="Candidate matches for a person to decide (not written to the KG)"))
+    source = "the bundled KG" if not args.files else f"{len(files)} file{'s' if len(files) != 1 else ''}"
+    print(f"openness link: compared {len(models)} models ({source}) with " + ", ".join(compared), file=sys.stderr)
+    _report(models, exact, review, args.review, records_by_iri)
+    if args.write:
+        _write_links(files, [link for link in exact if link.entry.dataset != WIKIDATA])
+        _write_wikidata(files, [link for link in exact if link.entry.dataset == WIKIDATA])
+    return 0
+
+
+def _record_files(args: argparse.Namespace) -> list[Path]:
+    """The record files to link (default: the bundled KG's); ``--write`` needs them all to be YAML."""
+    from kg.errors import OpennessError
+    from kg.resources import bundled_record_files
+
+    files = [Path(f) for f in args.files] or bundled_record_files()
+    if args.write:
+        not_yaml = [str(f) for f in files if f.suffix.lower() not in (".yaml", ".yml")]
+        if not_yaml:
+            raise OpennessError(f"{not_yaml[0]}: --write edits YAML record files only")
+    return files
+
+
+def _registry_entries(args: argparse.Namespace) -> tuple[list[Any], dict[str, dict], list[str]]:
+    """The MOT and OSAI-index entries of the registry data folder, the imported record behind each entry
+    IRI, and one line per dataset read (for the summary)."""
+    from kg.errors import OpennessError
+    from kg.importers.files import import_mot
+    from kg.importers.osai import import_records as import_osai
+    from kg.importers.registry import ImportOptions
+    from kg.linking import entries_from_records
+
+    external, chosen_by = (Path(args.external), "--external") if args.external else default_external()
+    mot_dir, osai_dir = external / "mot" / "models", external / "osai-index"
+    if not mot_dir.is_dir() and not osai_dir.is_dir() and not args.wikidata_endpoint:
+        raise OpennessError(
+            f"no registry data: {external} ({chosen_by}) has no mot/models or osai-index folder; give --external "
+            "DIR or set OPENNESS_EXTERNAL to a folder holding mot/models (the Model Openness Tool's model files) "
+            "and/or osai-index (the OSAI index's files), or search Wikidata with --wikidata-endpoint URL")
+    records_by_iri: dict[str, dict] = {}
+    entries: list[Any] = []
+    compared: list[str] = []
+    for folder, importer, dataset in ((mot_dir, import_mot, "Model Openness Tool"),
+                                      (osai_dir, import_osai, "OSAI index")):
+        if not folder.is_dir():
+            continue
+        found = 0
+        for record in importer([str(folder)], ImportOptions()).records:
+            for entry in entries_from_records([record], dataset):
+                entries.append(entry)
+                records_by_iri[entry.iri] = record
+                found += 1
+        compared.append(f"{found} {dataset} entries ({folder})")
+    return entries, records_by_iri, compared
+
+
+def _report(models: list[dict], exact: list[Any], review: list[Any], review_file: str | None,
+            records_by_iri: dict[str, dict]) -> None:
+    """The summary on standard error: exact links per dataset, candidates, and each conflict."""
     conflicts = _conflicts(models, exact, records_by_iri)
     per_dataset: dict[str, int] = {}
     for link in exact:
         per_dataset[link.entry.dataset] = per_dataset.get(link.entry.dataset, 0) + 1
     linked_models = len({link.model for link in exact})
-    source = "the bundled KG" if not args.files else f"{len(files)} file{'s' if len(files) != 1 else ''}"
-    print(f"openness link: compared {len(models)} models ({source}) with " + ", ".join(compared), file=sys.stderr)
     found_per = " (" + ", ".join(f"{d} {n}" for d, n in sorted(per_dataset.items())) + ")" if exact else ""
     print(f"openness link: {len(exact)} exact links{found_per}"
           + f" for {linked_models} of {len(models)} models; {len(review)} candidates to review"
-          + (f" (in {args.review})" if args.review else " (write them with --review FILE)")
+          + (f" (in {review_file})" if review_file else " (write them with --review FILE)")
           + f"; {len(conflicts)} conflicts between the KG and linked entries", file=sys.stderr)
     for conflict in conflicts:
         print(f"openness link: conflict: {conflict.describe()}", file=sys.stderr)
-    if args.write:
-        _write_links(files, [link for link in exact if link.entry.dataset != WIKIDATA])
-        _write_wikidata(files, [link for link in exact if link.entry.dataset == WIKIDATA])
-    return 0
 
 
 def _write_links(files: list[Path], exact: list[Any]) -> None:

@@ -109,33 +109,63 @@ def record_from_info(info: Any, endpoint: str = PUBLIC_ENDPOINT) -> dict:
     page = f"{PUBLIC_ENDPOINT}/{repo_id}"
     card = _card_dict(info.card_data)
     tags = list(info.tags or [])
-    access = "not-released" if info.private else ("gated" if info.gated else "public")
-    license_id = hub_license(card.get("license"), card.get("license_name"), tags)
-
+    files = [s.rfilename for s in (info.siblings or [])]
+    adapter_only = hub.is_adapter_only(files, is_weight_file)
+    owner, name = repo_id.split("/", 1)[0], repo_id.split("/", 1)[1]
     record: dict[str, Any] = {
-        "id": slugify(repo_id.split("/", 1)[1]),
-        "name": repo_id.split("/", 1)[1],
-        "developer": info.author or repo_id.split("/", 1)[0],
+        "id": slugify(name),
+        "name": name,
+        "developer": info.author or owner,
         "huggingface": repo_id,
         "source": [page],
         "as_of": today(),
     }
     if info.created_at:
         record["date"] = info.created_at.date().isoformat()
+    artifacts = {**_repo_artifacts(info, card, tags, files, adapter_only, page),
+                 **_declared_artifacts(card, tags, page)}
+    access = _access(info)
+    evaluations = hub.evaluation_sources(card.get("model-index"), page)
+    if evaluations:
+        artifacts["evaluation_results"] = {"availability": access, "url": page, "source": evaluations}
+    if artifacts:
+        record["artifacts"] = artifacts
+    modality = hub.modality(getattr(info, "pipeline_tag", None) or card.get("pipeline_tag"))
+    if modality:
+        record["modality"] = modality
+    bases = hub.base_models(card, tags, lambda b: parse_repo_id(b) == b, adapter_only)
+    if bases:
+        record["based_on"] = [{"model": f"{PUBLIC_ENDPOINT}/{b}", **({"kind": k} if k else {}), "source": [page]}
+                              for b, k in bases]
+    return record
 
+
+def _access(info: Any) -> str:
+    """What the repo's own files are: ``not-released`` (private), ``gated`` or ``public``."""
+    return "not-released" if info.private else ("gated" if info.gated else "public")
+
+
+def _repo_artifacts(info: Any, card: dict, tags: list[str], files: list[str], adapter_only: bool,
+                    page: str) -> dict[str, Any]:
+    """The artifacts the repo's files prove: weights (not an adapter alone), architecture, model card."""
+    access = _access(info)
+    license_id = hub_license(card.get("license"), card.get("license_name"), tags)
     artifacts: dict[str, Any] = {}
-    files = [s.rfilename for s in (info.siblings or [])]
-    adapter_only = hub.is_adapter_only(files, is_weight_file)
-    licence_text = hub.licence_text_url(card.get("license_link"), page)
     if any(is_weight_file(f) for f in files) and not adapter_only:
         artifacts["weights"] = _claim(access, license_id, page)
+        licence_text = hub.licence_text_url(card.get("license_link"), page)
         if licence_text:
             artifacts["weights"]["source"].append(licence_text)
-    config = info.config or {}
-    if config.get("architectures"):
+    if (info.config or {}).get("architectures"):
         artifacts["architecture"] = _claim(access, license_id, f"{page}/blob/main/config.json", page)
     if "README.md" in files:
         artifacts["model_card"] = _claim(access, license_id, page)
+    return artifacts
+
+
+def _declared_artifacts(card: dict, tags: list[str], page: str) -> dict[str, Any]:
+    """What the card and tags declare: training datasets (availability unknown) and arXiv papers."""
+    artifacts: dict[str, Any] = {}
     datasets = _unique(
         as_list(card.get("datasets")) + [t.split(":", 1)[1] for t in tags if t.startswith("dataset:")]
     )
@@ -153,19 +183,7 @@ def record_from_info(info: Any, endpoint: str = PUBLIC_ENDPOINT) -> dict:
             "url": [f"https://arxiv.org/abs/{p}" for p in papers],
             "source": [page],
         }
-    evaluations = hub.evaluation_sources(card.get("model-index"), page)
-    if evaluations:
-        artifacts["evaluation_results"] = {"availability": access, "url": page, "source": evaluations}
-    if artifacts:
-        record["artifacts"] = artifacts
-    modality = hub.modality(getattr(info, "pipeline_tag", None) or card.get("pipeline_tag"))
-    if modality:
-        record["modality"] = modality
-    bases = hub.base_models(card, tags, lambda b: parse_repo_id(b) == b, adapter_only)
-    if bases:
-        record["based_on"] = [{"model": f"{PUBLIC_ENDPOINT}/{b}", **({"kind": k} if k else {}), "source": [page]}
-                              for b, k in bases]
-    return record
+    return artifacts
 
 
 def _claim(access: str, license_id: str | None, url: str, source: str | None = None) -> dict:
