@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
@@ -120,58 +121,9 @@ def model_facts(slug: str) -> dict[str, object] | None:
     for row in rows:
         values.setdefault(row["p"].value, []).append(row["o"])
     types = {t.value for t in values.get(RDF_TYPE, [])}
-    releases = engine.select(f"""
-        SELECT ?r ?kind ?avail ?lic ?lic_label ?url ?src WHERE {{
-          <{iri}> <https://w3id.org/ai-openness/ontology#hasRelease> ?r .
-          OPTIONAL {{ ?r <https://w3id.org/ai-openness/ontology#artifact> ?kind }}
-          OPTIONAL {{ ?r <https://w3id.org/ai-openness/ontology#availability> ?avail }}
-          OPTIONAL {{ ?r <http://purl.org/dc/terms/license> ?lic
-            OPTIONAL {{ ?lic <http://www.w3.org/2000/01/rdf-schema#label> ?lic_label FILTER(isBlank(?lic)) }} }}
-          OPTIONAL {{ ?r <https://schema.org/url> ?url }}
-          OPTIONAL {{ ?r <http://www.w3.org/ns/prov#wasDerivedFrom> ?src }}
-        }}""")
-    by_release: dict[str, dict[str, object]] = {}
-    blank_labels: dict[str, str] = {}  # a free-text licence's label, read in the same row as the licence
-    for row in releases:
-        entry = by_release.setdefault(row["r"].value, {"iri": row["r"].value, "urls": set(), "sources": set(),
-                                                        "licences": set()})
-        if "kind" in row:
-            entry["kind"] = row["kind"].value
-        if "avail" in row:
-            entry["availability"] = _AVAILABILITY.get(row["avail"].value, local_name(row["avail"].value))
-        if "lic" in row:
-            entry["licences"].add(row["lic"])  # type: ignore[union-attr]
-            if "lic_label" in row:
-                blank_labels[row["lic"].value] = row["lic_label"].value
-        if "url" in row:
-            entry["urls"].add(row["url"].value)  # type: ignore[union-attr]
-        if "src" in row:
-            entry["sources"].add(row["src"].value)  # type: ignore[union-attr]
+    by_release, blank_labels = _releases(engine, iri)
     dims = [(str(d), values.get(str(d), [None])[0]) for d in DIMENSIONS]
-    licence_terms = {lic for r in by_release.values() for lic in r["licences"]}  # type: ignore[attr-defined]
-    lookup = {str(d) for d in DIMENSIONS} | {v.value for _, v in dims if v is not None}
-    lookup |= {r["kind"] for r in by_release.values() if "kind" in r}  # type: ignore[misc]
-    lookup |= {lic.value for lic in licence_terms if isinstance(lic, ox.NamedNode)}
-    labels = _labels(lookup)
-    order = {str(k): i for i, k in enumerate(ARTIFACTS.values())}
-    artifacts = []
-    for entry in sorted(by_release.values(), key=lambda e: (order.get(str(e.get("kind")), 99), str(e["iri"]))):
-        kind = str(entry.get("kind", ""))
-        licences = []
-        for lic in sorted(entry["licences"], key=lambda t: t.value):  # type: ignore[attr-defined]
-            if isinstance(lic, ox.NamedNode):
-                licences.append((labels.get(lic.value, local_name(lic.value)), lic.value))
-            else:
-                licences.append((blank_labels.get(lic.value, "licence (free text)"), None))
-        artifacts.append({
-            "anchor": local_name(str(entry["iri"])),
-            "kind": labels.get(kind, local_name(kind)),
-            "slug": _SLUGS.get(kind, local_name(kind)),
-            "availability": entry.get("availability", "unknown"),
-            "licences": licences,
-            "urls": sorted(entry["urls"]),  # type: ignore[call-overload]
-            "sources": sorted(entry["sources"]),  # type: ignore[call-overload]
-        })
+    labels = _labels(_terms_to_label(dims, by_release))
 
     def first(key: str) -> str | None:
         found = values.get(P[key])
@@ -179,7 +131,6 @@ def model_facts(slug: str) -> dict[str, object] | None:
 
     links = sorted({o.value for k in ("match", "same") for o in values.get(P[k], []) if isinstance(o, ox.NamedNode)})
     category = next((name for cls, name in CATEGORIES.items() if str(cls) in types), "unclassified")
-    mof = meaning().mof_highest(types)
     return {
         "iri": iri,
         "slug": slug,
@@ -190,14 +141,80 @@ def model_facts(slug: str) -> dict[str, object] | None:
         "checked": first("checked"),
         "dataset": first("dataset"),
         "category": category,
-        "mof": mof,
+        "mof": meaning().mof_highest(types),
         "dimensions": [(labels.get(d, local_name(d)), labels.get(v.value, local_name(v.value)) if v else None)
                        for d, v in dims],
-        "artifacts": artifacts,
+        "artifacts": _artifact_rows(by_release, blank_labels, labels),
         "links": [(_registry(link), link) for link in links],
         "sources": sorted(o.value for o in values.get(P["source"], [])),
         "reasons": grouped([o.value for o in values.get(EXPLANATION, [])]),
     }
+
+
+def _releases(engine: Any, iri: str) -> tuple[dict[str, dict[str, Any]], dict[str, str]]:
+    """The model's release statements by IRI (kind, availability, licence terms, URLs, sources), and the
+    label of each free-text (blank-node) licence, read in the same row as its licence."""
+    releases = engine.select(f"""
+        SELECT ?r ?kind ?avail ?lic ?lic_label ?url ?src WHERE {{
+          <{iri}> <https://w3id.org/ai-openness/ontology#hasRelease> ?r .
+          OPTIONAL {{ ?r <https://w3id.org/ai-openness/ontology#artifact> ?kind }}
+          OPTIONAL {{ ?r <https://w3id.org/ai-openness/ontology#availability> ?avail }}
+          OPTIONAL {{ ?r <http://purl.org/dc/terms/license> ?lic
+            OPTIONAL {{ ?lic <http://www.w3.org/2000/01/rdf-schema#label> ?lic_label FILTER(isBlank(?lic)) }} }}
+          OPTIONAL {{ ?r <https://schema.org/url> ?url }}
+          OPTIONAL {{ ?r <http://www.w3.org/ns/prov#wasDerivedFrom> ?src }}
+        }}""")
+    by_release: dict[str, dict[str, Any]] = {}
+    blank_labels: dict[str, str] = {}
+    for row in releases:
+        entry = by_release.setdefault(row["r"].value, {"iri": row["r"].value, "urls": set(), "sources": set(),
+                                                        "licences": set()})
+        if "kind" in row:
+            entry["kind"] = row["kind"].value
+        if "avail" in row:
+            entry["availability"] = _AVAILABILITY.get(row["avail"].value, local_name(row["avail"].value))
+        if "lic" in row:
+            entry["licences"].add(row["lic"])
+            if "lic_label" in row:
+                blank_labels[row["lic"].value] = row["lic_label"].value
+        if "url" in row:
+            entry["urls"].add(row["url"].value)
+        if "src" in row:
+            entry["sources"].add(row["src"].value)
+    return by_release, blank_labels
+
+
+def _terms_to_label(dims: list[tuple[str, Any]], by_release: dict[str, dict[str, Any]]) -> set[str]:
+    """The IRIs the page names by label: dimensions and their values, artifact kinds, named licences."""
+    lookup = {d for d, _ in dims} | {v.value for _, v in dims if v is not None}
+    lookup |= {r["kind"] for r in by_release.values() if "kind" in r}
+    lookup |= {lic.value for r in by_release.values() for lic in r["licences"] if isinstance(lic, ox.NamedNode)}
+    return lookup
+
+
+def _artifact_rows(by_release: dict[str, dict[str, Any]], blank_labels: dict[str, str],
+                   labels: dict[str, str]) -> list[dict[str, object]]:
+    """One row per release statement, in the order of the artifact kinds, for the page's table."""
+    order = {str(k): i for i, k in enumerate(ARTIFACTS.values())}
+    artifacts = []
+    for entry in sorted(by_release.values(), key=lambda e: (order.get(str(e.get("kind")), 99), str(e["iri"]))):
+        kind = str(entry.get("kind", ""))
+        licences = []
+        for lic in sorted(entry["licences"], key=lambda t: t.value):
+            if isinstance(lic, ox.NamedNode):
+                licences.append((labels.get(lic.value, local_name(lic.value)), lic.value))
+            else:
+                licences.append((blank_labels.get(lic.value, "licence (free text)"), None))
+        artifacts.append({
+            "anchor": local_name(str(entry["iri"])),
+            "kind": labels.get(kind, local_name(kind)),
+            "slug": _SLUGS.get(kind, local_name(kind)),
+            "availability": entry.get("availability", "unknown"),
+            "licences": licences,
+            "urls": sorted(entry["urls"]),
+            "sources": sorted(entry["sources"]),
+        })
+    return artifacts
 
 
 def _describe(iri: str, with_releases: bool) -> Response:
