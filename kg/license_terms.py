@@ -310,7 +310,8 @@ _STRICT = {"prohibited": 3, "unknown": 2, "conditional": 1, "allowed": 0}
 @dataclass(frozen=True)
 class _Combination:
     """How terms combine: under AND all licences apply (the strictest wins, any restriction binds), under OR
-    the licensee chooses (the freest wins, a restriction binds only when every choice has it)."""
+    the licensee chooses (the freest wins, a restriction binds only when every choice has it). Caps (monthly
+    active users, annual revenue) combine alike: AND the lowest, OR the highest (none if a choice has none)."""
 
     joiner: str
     pick: Callable[..., str]  # of statuses, by strictness
@@ -319,7 +320,7 @@ class _Combination:
     territories: Callable[..., set[str]]  # territories excluded by the combination
 
     def cap(self, caps: list[int | None]) -> int | None:
-        """The combined user cap: AND, the lowest stated one; OR, the highest, none if a choice has none."""
+        """The combined cap: AND, the lowest stated one; OR, the highest, none if a choice has none."""
         present = [c for c in caps if c is not None]
         if self.joiner == " AND ":
             return min(present) if present else None
@@ -344,7 +345,8 @@ def _combine(parts: list[LicenceTerms], conjunctive: bool) -> LicenceTerms:
     return LicenceTerms(
         license=how.joiner.join(p.license for p in parts), commercial_use=status("commercial_use"),
         derivatives=status("derivatives"), redistribution=status("redistribution"),
-        user_cap=how.cap([p.user_cap for p in parts]),
+        user_cap=how.cap([p.user_cap for p in parts]), revenue_cap=how.cap([p.revenue_cap for p in parts]),
+        trains_other_models=status("trains_other_models"),
         excluded_territories=tuple(sorted(territories)), multimodal_territories=tuple(sorted(multimodal)),
         use_restrictions=how.binds(p.use_restrictions for p in parts),
         names_derivatives=how.binds(p.names_derivatives for p in parts),

@@ -125,6 +125,15 @@ def test_expressions_are_parsed_and_combined() -> None:
     assert either is not None and either.commercial_use == "allowed"
     nc = lt.expression_terms("CC-BY-NC-4.0 AND MIT")
     assert nc is not None and nc.commercial_use == "prohibited"
+    # the revenue threshold and the ban on training other models bind under AND; under OR only if every
+    # choice has them
+    capped = lt.expression_terms("MIT AND stability-community")
+    assert capped is not None and capped.revenue_cap == 1_000_000
+    assert "annual revenue" in lt.describe(capped)
+    assert lt.expression_terms("MIT OR stability-community").revenue_cap is None  # type: ignore[union-attr]
+    assert lt.expression_terms("lfm-1.0 OR stability-community").revenue_cap == 10_000_000  # type: ignore[union-attr]
+    assert lt.expression_terms("MIT AND llama3").trains_other_models == "prohibited"  # type: ignore[union-attr]
+    assert lt.expression_terms("MIT OR llama3").trains_other_models == "unknown"  # type: ignore[union-attr]
 
 
 def test_free_text_names_resolve_to_licence_individuals() -> None:
