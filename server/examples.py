@@ -66,14 +66,17 @@ ORDER BY ?license ?name
 """
 
 BY_CATEGORY = PREFIXES + """
-# Every model with its inferred openness category and MOF class
+# Every model with its inferred openness category and highest MOF class (a Class I model is also of
+# Classes II and III: the ontology's rdfs:subClassOf chain says which class is above which)
 SELECT ?category ?model ?name ?developer ?mof WHERE {
   VALUES (?class ?category) {
     (aio:ClosedSourceModel "closed-source") (aio:OpenWeightModel "open-weight") (aio:OpenSourceModel "open-source")
   }
   ?model a ?class ; schema:name ?name ; aio:developer ?developer .
   OPTIONAL { VALUES ?mofClass { aio:MOFClassI aio:MOFClassII aio:MOFClassIII }
-             ?model a ?mofClass . BIND(STRAFTER(STR(?mofClass), "#MOF") AS ?mof) }
+             ?model a ?mofClass .
+             FILTER NOT EXISTS { ?model a ?higher . ?higher rdfs:subClassOf ?mofClass }
+             BIND(STRAFTER(STR(?mofClass), "#MOF") AS ?mof) }
 }
 ORDER BY ?category ?developer ?name
 """

@@ -92,3 +92,18 @@ def test_category_reasons_name_what_the_definitions_require() -> None:
         "open-weight: weights gated [https://s.example/weights]; training code not released [https://s.example/"
         "training_code]; training data not released [https://s.example/training_data]")
     assert reasons_of({"weights": "not-released"}) == "closed-source: weights not released [https://s.example/weights]"
+
+
+def test_example_query_gives_each_model_its_highest_mof_class(client) -> None:  # type: ignore[no-untyped-def]
+    """The "Models by category" example picks the highest MOF class by the ontology's rdfs:subClassOf chain:
+    one row per model, and a Class I model shows ClassI (not also II and III)."""
+    import json
+
+    from server.examples import BY_CATEGORY
+
+    response = client.post("/sparql", data={"query": BY_CATEGORY})
+    assert response.status_code == 200, response.data
+    rows = json.loads(response.data)["results"]["bindings"]
+    models = [r["model"]["value"] for r in rows]
+    assert len(models) == len(set(models))
+    assert {r["mof"]["value"] for r in rows if "mof" in r} == {"ClassI", "ClassII", "ClassIII"}
