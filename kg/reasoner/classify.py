@@ -167,44 +167,14 @@ class RulePath:
         category_iri = matched[0] if len(matched) == 1 else None
         category = self._category_names[category_iri] if category_iri else "unclassified"
         dims = dict(self._dimensions.get(category_iri or "", {}))
-        # MOF classes in definition order, each class's requirements evaluated once, and only where the
-        # classes it builds on hold; what failed is kept for the reason ("the next class lacks ...")
-        holds: dict[str, bool] = {}
-        failures: dict[str, list[list[str]]] = {}
-        for iri, deps, tests, requirements in self._mof_plan:
-            ok = True
-            for dep in deps:
-                if not holds[dep]:
-                    ok = False
-                    break
-            if ok:
-                for test in tests:
-                    if not test(bits):
-                        ok = False
-                        break
-            if ok:
-                failed = [kinds for test, kinds in requirements if not test(bits)]
-                failures[iri] = failed
-                ok = not failed
-            holds[iri] = ok
-        mof = None
-        for iri in self._mof_order:
-            if holds[iri]:
-                mof = self._mof_names[iri]
+        mof, failures = self._mof_class(bits)
         reasons = [self._reasons.reason(category, facts)]
         if len(matched) > 1:
             reasons.append("inconsistent: the claims satisfy "
                            + " and ".join(self._category_names[m] for m in matched))
         if dims:
             reasons.append(f"dimensions: the values the ontology gives every {category} model")
-        next_cls = self._next_mof.get(mof)
-        if next_cls is None:
-            missing = []
-        else:
-            failed_kinds = failures.get(next_cls)
-            if failed_kinds is None:
-                failed_kinds = [kinds for test, kinds in self._mof_requirements[next_cls] if not test(bits)]
-            missing = self.missing_text(failed_kinds, facts)
+        missing = self._next_missing(mof, failures, bits, facts)
         reasons.append(explain.mof_reason(self._mof_labels[mof] if mof else None, missing,
                                           self.meaning.mof_classes[0].label))
         conflicts = explain.conflict_reasons(facts)
@@ -214,6 +184,41 @@ class RulePath:
             conflicts, {k: claim.release for k, claim in d.items()}, family_slug(facts.family),
             self.weights_terms(facts), self.assessor.levels(facts, bits), facts, self.assessor,
         )
+
+    def _mof_class(self, bits: int) -> tuple[str | None, dict[str, list[list[str]]]]:
+        """The model's MOF class (None: none), and per class evaluated, the kinds of its failed requirements.
+
+        MOF classes in definition order, each class's requirements evaluated once, and only where the classes
+        it builds on hold; what failed is kept for the reason ("the next class lacks ...")."""
+        holds: dict[str, bool] = {}
+        failures: dict[str, list[list[str]]] = {}
+        for iri, deps, tests, requirements in self._mof_plan:
+            ok = True
+            for dep in deps:  # plain loops: all() over a generator costs more than these few tests
+                ok = ok and holds[dep]
+            for test in tests:
+                ok = ok and test(bits)
+            if ok:
+                failed = [kinds for test, kinds in requirements if not test(bits)]
+                failures[iri] = failed
+                ok = not failed
+            holds[iri] = ok
+        mof = None
+        for iri in self._mof_order:
+            if holds[iri]:
+                mof = self._mof_names[iri]
+        return mof, failures
+
+    def _next_missing(self, mof: str | None, failures: dict[str, list[list[str]]], bits: int,
+                      facts: ModelFacts) -> list[str]:
+        """What the class above ``mof`` lacks, as text (nothing above the highest class)."""
+        next_cls = self._next_mof.get(mof)
+        if next_cls is None:
+            return []
+        failed_kinds = failures.get(next_cls)
+        if failed_kinds is None:
+            failed_kinds = [kinds for test, kinds in self._mof_requirements[next_cls] if not test(bits)]
+        return self.missing_text(failed_kinds, facts)
 
     def weights_terms(self, facts: ModelFacts) -> LicenceTerms | None:
         """The terms of the weights' licence(s); None unless the weights are public or gated."""
