@@ -307,20 +307,6 @@ def _cell(value: str) -> str:
     return " ".join(str(value).split())
 
 
-def wikidata_entries(
-    models: Sequence[Mapping[str, Any]], search: Callable[[str], list[Mapping[str, Any]]]
-) -> list[Entry]:
-    """Wikidata entries found by searching each model's name (``search`` returns imported records)."""
-    from kg.importers.wikidata import ENTITY
-
-    out: list[Entry] = []
-    for m in models:
-        for r in search(str(m.get("name") or m["id"])):
-            out.append(Entry(ENTITY + str(r["wikidata"]), str(r.get("name")), WIKIDATA,
-                             str(r.get("developer") or "")))
-    return out
-
-
 def add_links_to_yaml(text: str, new_links: Mapping[str, Iterable[str]]) -> tuple[str, list[str]]:
     """``text`` (a YAML list of records, one ``- id:`` line each) with ``new_links`` added to ``links:``.
 

@@ -60,11 +60,6 @@ def class_modules() -> rdflib.Graph:
     return _modules(False, True)  # the cache key ontology_graph(with_terms=False) uses
 
 
-def core_graph() -> rdflib.Graph:
-    """The ontology modules alone (shared, read-only: do not modify)."""
-    return _modules()
-
-
 def license_typing_triples(iris: Iterable[Node]) -> Iterator[tuple[Node, Node, Node]]:
     """Triples typing each licence in ``iris`` and each of the KG's own licences.
 

@@ -348,11 +348,6 @@ CATEGORIES: dict[URIRef, str] = {
 MOF_CLASSES: dict[URIRef, str] = {AIO.MOFClassI: "I", AIO.MOFClassII: "II", AIO.MOFClassIII: "III"}
 
 
-def model_iri(model_id: str) -> URIRef:
-    """The IRI of the model whose record ``id`` is ``model_id``."""
-    return MODEL[model_id]
-
-
 def local_name(iri: str) -> str:
     """The part of an IRI after its last ``#`` or ``/``."""
     cut = max(iri.rfind("#"), iri.rfind("/"))

@@ -14,7 +14,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from kg.meaning import meaning
-from kg.vocab import AIO, AVAILABILITY_VALUES, CATEGORIES, MODEL, MOF_CLASSES, local_name
+from kg.vocab import AIO, AVAILABILITY_VALUES, CATEGORIES, MOF_CLASSES, local_name
 
 NS = str(AIO)
 #: Category local names in the order pages show them (most open last).
@@ -114,7 +114,6 @@ class ModelRow:
     iri: str
     name: str
     developer: str = ""
-    developer_iri: str | None = None
     issued: str = ""
     as_of: str = ""
     category: str = "unclassified"
@@ -176,7 +175,6 @@ def build_rows(select: Select) -> list[ModelRow]:
             id=r["id"].value, iri=iri, name=_text(r.get("name")) or r["id"].value,
             developer=_text(r.get("devName")) or (local_name(dev.value) if isinstance(dev, ox.NamedNode)
                                                   else _text(dev)),
-            developer_iri=dev.value if isinstance(dev, ox.NamedNode) else None,
             issued=_text(r.get("issued")), as_of=_text(r.get("asOf")),
         )
     order = mof_order()
@@ -301,11 +299,3 @@ def catalogue_of(engine: Any) -> Catalogue:
     from server.pagecache import page_cache
 
     return page_cache(engine).get("catalogue", lambda: Catalogue(build_rows(engine.select)))
-
-
-def model_slug(iri: str) -> str | None:
-    """The slug of a model IRI of this KG, or None for any other IRI."""
-    base = str(MODEL)
-    if iri.startswith(base) and "#" not in iri and "/" not in iri[len(base):]:
-        return iri[len(base):]
-    return None

@@ -19,7 +19,6 @@ from kg.errors import QueryError
 
 Kind = Literal["solutions", "boolean", "graph"]
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
 #: Media types we produce, by kind of result, the first being the default.
 RESULT_TYPES: dict[Kind, tuple[str, ...]] = {
