@@ -238,7 +238,7 @@ def load_json(text: str, source: str) -> Any:
 
 
 class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
-    """The safe loader (libyaml's where PyYAML has it: 10x faster) that keeps timestamps as the text written:
+    """The safe loader (libyaml's C loader where PyYAML has it) that keeps timestamps as the text written:
     a record's ``date: 2024-07-23`` is the string ``"2024-07-23"``, as in JSON, not a ``datetime.date``."""
 
 

@@ -1,7 +1,7 @@
 """One row per model, read from the store with a few SPARQL queries, kept per store generation.
 
 The browsing pages (home, /models, charts, compare) filter, sort and count these rows in Python instead of
-sending one SPARQL query per page view: a 10,000-model table is filtered in milliseconds, and every backend
+sending one SPARQL query per page view: filtering a table in memory is cheaper than a query, and every backend
 (local or remote) gives the same rows. The rows are rebuilt after each write (server.pagecache).
 """
 

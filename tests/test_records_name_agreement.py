@@ -70,7 +70,7 @@ def test_bad_names_are_refused_alike_in_every_format(tmp_path: Path, field: str,
             with pytest.raises(UnreadableInputError, match="NUL"):  # a CSV with NUL is no text file at all
                 read_file(path)
             continue
-        if fmt == "csv" and not value.strip(" "):  # an empty CSV cell is a missing value (design section 4)
+        if fmt == "csv" and not value.strip(" "):  # an empty CSV cell is a missing value (docs/design.md section 4)
             assert [shape for shape, _ in violations(path)] == [f"Model{field.capitalize()}"]
             continue
         assert violations(path) == expected, fmt

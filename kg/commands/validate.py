@@ -31,7 +31,7 @@ def run(args: argparse.Namespace) -> int:
     from kg.validation.engine import gc_paused
     from kg.validation.render import WRITERS
 
-    with gc_paused():  # reading makes millions of small acyclic objects; full GC passes over them cost ~40 %
+    with gc_paused():  # reading makes millions of small acyclic objects; full GC passes cost more than reading
         records = read_files(args.files)
     report = validate(records, extra_shapes=args.shapes, fail_on=args.fail_on.capitalize(), release_triples=True)
     if args.output:
