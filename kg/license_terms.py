@@ -38,8 +38,8 @@ O_LEFT, O_OPERATOR, O_RIGHT = URIRef(ODRL + "leftOperand"), URIRef(ODRL + "opera
 O_INHERIT = URIRef(ODRL + "inheritFrom")
 O_OFFER = URIRef(ODRL + "Offer")
 USE, COMMERCIALIZE, DERIVE, DISTRIBUTE = (ODRL + a for a in ("use", "commercialize", "derive", "distribute"))
-SPATIAL, PURPOSE = ODRL + "spatial", ODRL + "purpose"
-MAU, REVENUE, DAU = str(AIO.monthlyActiveUsers), str(AIO.annualRevenue), str(AIO.dailyActiveUsers)
+SPATIAL = ODRL + "spatial"
+MAU, REVENUE = str(AIO.monthlyActiveUsers), str(AIO.annualRevenue)
 DOMICILE, MODALITY = str(AIO.licenseeDomicile), str(AIO.modelModality)
 BEHAVIOURAL = AIO.BehaviouralUseRestriction
 
@@ -216,13 +216,6 @@ def rules_of(iri: str) -> list[Rule]:
     for parent in parents:
         rules += rules_of(str(parent))
     return rules
-
-
-def is_offer(iri: str) -> bool:
-    """Whether the KG states terms for this licence (an ``odrl:Offer`` of ours, or an SPDX licence with a family)."""
-    if (URIRef(iri), RDF.type, O_OFFER) in terms_graph():
-        return True
-    return iri.startswith(str(SPDX)) and bool(rules_of(iri))
 
 
 # --------------------------------------------------------------------------------------------------
