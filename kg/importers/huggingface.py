@@ -103,8 +103,9 @@ def canonical_license(value: str) -> str:
     return canonical_license_id(value) or value
 
 
-def record_from_info(info: Any, endpoint: str = PUBLIC_ENDPOINT) -> dict:
-    """The plain record (docs/records.md) for one ``huggingface_hub.ModelInfo``."""
+def record_from_info(info: Any) -> dict:
+    """The plain record (docs/records.md) for one ``huggingface_hub.ModelInfo``; its links name the public
+    Hub (https://huggingface.co) whichever server answered, so records from a mirror link the same pages."""
     repo_id: str = info.id
     page = f"{PUBLIC_ENDPOINT}/{repo_id}"
     card = _card_dict(info.card_data)
@@ -225,7 +226,7 @@ def import_records(args: Sequence[str], options: ImportOptions) -> ImportResult:
         else:
             try:
                 info = api.model_info(repo_id, expand=EXPAND, timeout=options.timeout)
-                result.records.append(record_from_info(info, endpoint))
+                result.records.append(record_from_info(info))
             except Exception as exc:  # noqa: BLE001 - each failure becomes one line, the rest go on
                 result.problems.append(f"huggingface: {repo_id}: {describe_error(exc, endpoint)}")
         if options.progress:
