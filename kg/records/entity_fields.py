@@ -1,8 +1,9 @@
-"""The record fields of docs/design.md section 7 (family, modality, parameters, weights date, organisations,
-lineage) to RDF and back.
+"""The nested record fields of docs/design.md section 7 (parameters and lineage) to RDF and back, and the
+helpers the fact collectors and importers use for the section 7 fields.
 
-Kept apart from ``kg.records.to_rdf`` so the core mapping stays small; ``record_to_triples`` calls
-``entity_triples`` and ``records_from_triples`` calls ``entity_fields``.
+Family, modality, weights date and organisations are plain fields of the table (``kg.records.fields``);
+``record_to_triples`` calls ``parameter_triples`` and ``derivation_triples``, ``records_from_triples``
+calls ``parameters_plain`` and ``based_on_plain``.
 """
 
 from __future__ import annotations
@@ -14,8 +15,8 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from kg.records.terms import as_list, date_literal, entity_ref, iri_or_literal, text
-from kg.vocab import AIO, DERIVATION_KIND_SLUGS, DERIVATION_KINDS, FAMILY, MODALITIES, MODALITY_SLUGS, MODEL, ORG
+from kg.records.terms import as_list, entity_ref, iri_or_literal, text
+from kg.vocab import AIO, DERIVATION_KIND_SLUGS, DERIVATION_KINDS, FAMILY, MODALITIES, MODALITY_SLUGS, MODEL
 
 _N = ox.NamedNode
 XSD_INTEGER = _N("http://www.w3.org/2001/XMLSchema#integer")
@@ -136,22 +137,18 @@ def modality_keys(value: Any) -> list[str]:
     return out
 
 
-def entity_triples(model: ox.NamedNode | ox.BlankNode, record: Mapping[str, Any], add: Callable[[ox.Triple], None],
-                   ) -> None:
-    """Add the triples of the section 7 fields of ``record`` about ``model``."""
-    for value in as_list(record.get("family")):
-        add(ox.Triple(model, P_FAMILY, entity_ref(FAMILY, text(value))))
-    for value in as_list(record.get("modality")):
-        slug = text(value)
-        add(ox.Triple(model, P_MODALITY, _MODALITY_NODES.get(slug) or ox.Literal(slug)))
+def parameter_triples(model: ox.NamedNode | ox.BlankNode, record: Mapping[str, Any],
+                      add: Callable[[ox.Triple], None]) -> None:
+    """Add the parameter counts of ``record`` (``parameters``, or the CSV's flat columns)."""
     params = parameters_of(record)
     for key, predicate in (("total", P_TOTAL), ("active", P_ACTIVE)):
         if key in params:
             add(ox.Triple(model, predicate, _count_literal(params[key])))
-    for value in as_list(record.get("weights_date")):
-        add(ox.Triple(model, P_WEIGHTS_DATE, date_literal(value)))
-    for value in as_list(record.get("organisations")):
-        add(ox.Triple(model, P_DEVELOPED_BY, entity_ref(ORG, text(value))))
+
+
+def derivation_triples(model: ox.NamedNode | ox.BlankNode, record: Mapping[str, Any],
+                       add: Callable[[ox.Triple], None]) -> None:
+    """Add each base of ``record`` (``schema:isBasedOn``), with a derivation node where a kind or source is known."""
     n = 0
     for entry in derivations_of(record, as_list):
         if entry.get("model") in (None, ""):
@@ -182,26 +179,19 @@ def _strip(value: str, namespace: Any) -> str:
     return value[len(ns):] if value.startswith(ns) else value
 
 
-def entity_fields(props: Mapping[Any, list[Any]], by_subject: Mapping[Any, Mapping[Any, list[Any]]],
-                  ) -> dict[str, Any]:
-    """The section 7 fields of one model's plain record, from its statements (``props``) and the others'."""
-    rec: dict[str, Any] = {}
-    if props.get(P_FAMILY):
-        rec["family"] = _strip(props[P_FAMILY][0].value, FAMILY)
-    if props.get(P_MODALITY):
-        slugs = sorted(_MODALITY_OF.get(v, v.value) for v in props[P_MODALITY])
-        rec["modality"] = slugs[0] if len(slugs) == 1 else slugs
+def parameters_plain(props: Mapping[Any, list[Any]]) -> dict[str, Any]:
+    """``{"parameters": {"total": ..., "active": ...}}`` from a model's statements (empty when none)."""
     params = {}
     for key, predicate in (("total", P_TOTAL), ("active", P_ACTIVE)):
         if props.get(predicate):
             v = props[predicate][0]
             params[key] = int(v.value) if v.datatype == XSD_INTEGER else v.value
-    if params:
-        rec["parameters"] = params
-    if props.get(P_WEIGHTS_DATE):
-        rec["weights_date"] = props[P_WEIGHTS_DATE][0].value
-    if props.get(P_DEVELOPED_BY):
-        rec["organisations"] = sorted(_strip(v.value, ORG) for v in props[P_DEVELOPED_BY])
+    return {"parameters": params} if params else {}
+
+
+def based_on_plain(props: Mapping[Any, list[Any]], by_subject: Mapping[Any, Mapping[Any, list[Any]]],
+                   ) -> dict[str, Any]:
+    """``{"based_on": ...}`` from a model's statements and its derivation nodes' (empty when none)."""
     derived: list[dict[str, Any]] = []
     covered: set[str] = set()
     for node in sorted(props.get(P_DERIVATION, []), key=_suffix_number):
@@ -219,7 +209,7 @@ def entity_fields(props: Mapping[Any, list[Any]], by_subject: Mapping[Any, Mappi
         derived.append(entry)
     plain = sorted(b for b in (_strip(v.value, MODEL) for v in props.get(P_BASED_ON, [])) if b not in covered)
     if derived:
-        rec["based_on"] = derived + plain
-    elif plain:
-        rec["based_on"] = plain[0] if len(plain) == 1 else plain
-    return rec
+        return {"based_on": derived + plain}
+    if plain:
+        return {"based_on": plain[0] if len(plain) == 1 else plain}
+    return {}

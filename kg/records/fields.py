@@ -2,10 +2,11 @@
 property it maps to, its CSV column and what it means.
 
 Everything that lists fields is derived from here: the JSON Schema (``kg.records.schema``, published as
-``docs/record.schema.json``), the keys the readers accept, the CSV columns and the "did you mean" of
-``openness validate``. Adding a field is one line in one of the tables below (plus, if it maps to RDF in a
-new way, its mapping in ``kg.records.to_rdf`` or ``kg.records.entity_fields``); ``tests/test_records_schema.py``
-fails until the mapping modules and this table agree.
+``docs/record.schema.json``), the keys the readers accept, the CSV columns, the "did you mean" of
+``openness validate``, the RDF mapping both ways (``kg.records.mapping``: each row's ``term`` codec and
+``plain`` shape), the CSV column of each statement, and the facts the reasoner collects (``fact``). Adding a
+field is one row in one of the tables below; only a field that needs a node of its own (like ``based_on``)
+or a new kind of term (a new codec in ``kg.records.mapping``) needs code.
 
 Types are names in ``kg.records.schema.TYPES`` (each gives its JSON Schema and the wording "expected ...").
 """
@@ -41,22 +42,44 @@ class Field:
     #: True where shapes/records.ttl checks the field's values: validate then reports a bad value through
     #: the shape (one message) and takes only the field's type from the schema.
     shaped: bool = False
+    #: How one value becomes an RDF term and back: a codec name in ``kg.records.mapping.CODECS``; None where
+    #: the field is a nested mapping with its own code (parameters, based_on, artifacts, history).
+    term: str | None = None
+    #: How the values read back from RDF make the plain value: ``first`` (the first one), ``sorted`` (a
+    #: sorted list) or ``one_or_sorted`` (a single value alone, else a sorted list).
+    plain: str = "first"
+    #: The attribute of ``kg.reasoner.facts.ModelFacts`` (or ``Claim``) the values fill, if the reasoner
+    #: uses the field: a list attribute gets every value, any other the first.
+    fact: str | None = None
 
 
 RECORD_FIELDS: tuple[Field, ...] = (
-    Field("id", "slug", DCT + "identifier", "id", "The record's id: a lowercase slug.", shaped=True),
-    Field("name", "text", SDO + "name", "name", "The model's name.", shaped=True),
-    Field("developer", "text", AIO + "developer", "developer", "Who developed the model.", shaped=True),
-    Field("date", "date", DCT + "issued", "date", "The release date: YYYY, YYYY-MM or YYYY-MM-DD.", shaped=True),
-    Field("huggingface", "texts", SKOS + "exactMatch", "huggingface", "Hub repo id(s): owner/name.", shaped=True),
-    Field("wikidata", "texts", SKOS + "exactMatch", "wikidata", "Wikidata item id(s): Q and digits.", shaped=True),
-    Field("links", "urls", SKOS + "exactMatch", "links", "Other registries' entries for the same model."),
-    Field("source", "urls", PROV + "wasDerivedFrom", "source", "The URL(s) backing the record.", shaped=True),
-    Field("as_of", "date", AIO + "asOf", "as_of", "When the facts were checked.", shaped=True),
-    Field("checked", "date", AIO + "handChecked", "checked", "When hand-checked against primary sources.", shaped=True),
-    Field("dataset", "texts", AIO + "fromDataset", "dataset", "The third-party dataset the record was built from."),
-    Field("family", "texts", AIO + "inFamily", "family", "The model family's slug."),
-    Field("modality", "modality", AIO + "modality", "modality", "What the model takes and produces."),
+    Field("id", "slug", DCT + "identifier", "id", "The record's id: a lowercase slug.", shaped=True,
+          term="identifier", fact="id"),
+    Field("name", "text", SDO + "name", "name", "The model's name.", shaped=True,
+          term="text", fact="name"),
+    Field("developer", "text", AIO + "developer", "developer", "Who developed the model.", shaped=True,
+          term="text", fact="developer"),
+    Field("date", "date", DCT + "issued", "date", "The release date: YYYY, YYYY-MM or YYYY-MM-DD.", shaped=True,
+          term="date"),
+    Field("huggingface", "texts", SKOS + "exactMatch", "huggingface", "Hub repo id(s): owner/name.", shaped=True,
+          term="huggingface", plain="one_or_sorted"),
+    Field("wikidata", "texts", SKOS + "exactMatch", "wikidata", "Wikidata item id(s): Q and digits.", shaped=True,
+          term="wikidata", plain="one_or_sorted"),
+    Field("links", "urls", SKOS + "exactMatch", "links", "Other registries' entries for the same model.",
+          term="iri", plain="sorted"),
+    Field("source", "urls", PROV + "wasDerivedFrom", "source", "The URL(s) backing the record.", shaped=True,
+          term="iri", plain="sorted", fact="sources"),
+    Field("as_of", "date", AIO + "asOf", "as_of", "When the facts were checked.", shaped=True,
+          term="date", fact="as_of"),
+    Field("checked", "date", AIO + "handChecked", "checked", "When hand-checked against primary sources.", shaped=True,
+          term="date", fact="checked"),
+    Field("dataset", "texts", AIO + "fromDataset", "dataset", "The third-party dataset the record was built from.",
+          term="iri"),
+    Field("family", "texts", AIO + "inFamily", "family", "The model family's slug.",
+          term="family", fact="family"),
+    Field("modality", "modality", AIO + "modality", "modality", "What the model takes and produces.",
+          term="modality", plain="one_or_sorted", fact="modalities"),
     Field("parameters", "parameters", AIO + "totalParameters", None,
           "Parameter counts: the total, or {total, active} for mixtures of experts."),
     Field("parameters_total", "count", AIO + "totalParameters", "parameters_total", "The total parameter count.",
@@ -64,8 +87,10 @@ RECORD_FIELDS: tuple[Field, ...] = (
     Field("parameters_active", "count", AIO + "activeParameters", "parameters_active",
           "The active parameter count (mixtures of experts).", csv_only=True),
     Field("weights_date", "date", AIO + "weightsReleased", "weights_date",
-          "When the weights were released, where that differs from date."),
-    Field("organisations", "texts", AIO + "developedBy", "organisations", "The developing organisations' slugs."),
+          "When the weights were released, where that differs from date.",
+          term="date"),
+    Field("organisations", "texts", AIO + "developedBy", "organisations", "The developing organisations' slugs.",
+          term="organisation", plain="sorted"),
     Field("based_on", "derivations", SDO + "isBasedOn", "based_on",
           "The model(s) this one was derived from: record ids or URLs, or {model, kind, source}."),
     Field("based_on_kind", "texts", AIO + "derivationKind", "based_on_kind",
@@ -78,20 +103,30 @@ RECORD_FIELDS: tuple[Field, ...] = (
 
 CLAIM_FIELDS: tuple[Field, ...] = (
     Field("availability", "availability", AIO + "availability", "",
-          "public, gated, not-released, unknown.", shaped=True),
-    Field("license", "texts", DCT + "license", "_license", "SPDX id, KG licence id or free-text name.", shaped=True),
-    Field("url", "urls", SDO + "url", "_url", "Where the artifact is.", shaped=True),
-    Field("source", "urls", PROV + "wasDerivedFrom", "_source", "The URL(s) backing this claim.", shaped=True),
-    Field("as_of", "date", AIO + "asOf", "_as_of", "When this claim was checked.", shaped=True),
-    Field("checked", "date", AIO + "handChecked", "_checked", "When this claim was hand-checked."),
+          "public, gated, not-released, unknown.", shaped=True,
+          term="availability", fact="availability"),
+    Field("license", "texts", DCT + "license", "_license", "SPDX id, KG licence id or free-text name.", shaped=True,
+          term="license", plain="one_or_sorted", fact="licences"),
+    Field("url", "urls", SDO + "url", "_url", "Where the artifact is.", shaped=True,
+          term="iri", plain="one_or_sorted", fact="urls"),
+    Field("source", "urls", PROV + "wasDerivedFrom", "_source", "The URL(s) backing this claim.", shaped=True,
+          term="iri", plain="sorted", fact="sources"),
+    Field("as_of", "date", AIO + "asOf", "_as_of", "When this claim was checked.", shaped=True,
+          term="date", fact="as_of"),
+    Field("checked", "date", AIO + "handChecked", "_checked", "When this claim was hand-checked.",
+          term="date", fact="checked"),
     Field("history", "history", AIO + "hasState", None, "The claim's dated states, oldest first."),
 )
 
 STATE_FIELDS: tuple[Field, ...] = (
-    Field("valid_from", "date", AIO + "validFrom", None, "The date this state took effect."),
-    Field("availability", "availability", AIO + "stateAvailability", None, "The availability in this state."),
-    Field("license", "texts", DCT + "license", None, "The licence(s) in this state."),
-    Field("source", "urls", PROV + "wasDerivedFrom", None, "The URL(s) showing this state."),
+    Field("valid_from", "date", AIO + "validFrom", None, "The date this state took effect.",
+          term="date"),
+    Field("availability", "availability", AIO + "stateAvailability", None, "The availability in this state.",
+          term="availability"),
+    Field("license", "texts", DCT + "license", None, "The licence(s) in this state.",
+          term="license", plain="one_or_sorted"),
+    Field("source", "urls", PROV + "wasDerivedFrom", None, "The URL(s) showing this state.",
+          term="iri", plain="sorted"),
 )
 
 DERIVATION_FIELDS: tuple[Field, ...] = (

@@ -23,20 +23,17 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from kg.records.terms import as_list, date_literal, iri_or_literal, license_nodes, text
-from kg.vocab import AIO, AVAILABILITY, AVAILABILITY_VALUES
+from kg.records.fields import STATE_FIELDS as STATE_FIELD_TABLE
+from kg.records.fields import STATE_KEYS
+from kg.records.mapping import emit_fields, plain_fields
+from kg.records.terms import as_list, text
+from kg.vocab import AIO
 
 _N = ox.NamedNode
 P_HAS_STATE = _N(str(AIO.hasState))
-P_VALID_FROM = _N(str(AIO.validFrom))
-P_STATE_AVAILABILITY = _N(str(AIO.stateAvailability))
 C_STATE = _N(str(AIO.ClaimState))
-P_LICENSE = _N("http://purl.org/dc/terms/license")
-P_SOURCE = _N("http://www.w3.org/ns/prov#wasDerivedFrom")
 RDF_TYPE = _N("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-_AVAILABILITY_NODES = {value: _N(str(iri)) for value, iri in AVAILABILITY.items()}
-_AVAILABILITY_OF = {_N(str(iri)): value for iri, value in AVAILABILITY_VALUES.items()}
-STATE_FIELDS = ("valid_from", "availability", "license", "source")
+STATE_FIELDS = STATE_KEYS
 
 
 def state_node(release: ox.NamedNode | ox.BlankNode, n: int) -> ox.NamedNode | ox.BlankNode:
@@ -50,23 +47,13 @@ def history_triples(release: ox.NamedNode | ox.BlankNode, claim: Mapping[str, An
                     add: Callable[[ox.Triple], None]) -> None:
     """Add the triples of a claim's ``history`` (each state with its date, values and sources)."""
     history = claim.get("history")
-    if not isinstance(history, list):
+    if not history or not isinstance(history, list):
         return
     for n, entry in enumerate((e for e in history if isinstance(e, Mapping)), start=1):
         node = state_node(release, n)
         add(ox.Triple(release, P_HAS_STATE, node))
         add(ox.Triple(node, RDF_TYPE, C_STATE))
-        for value in as_list(entry.get("valid_from")):
-            add(ox.Triple(node, P_VALID_FROM, date_literal(value)))
-        if entry.get("availability") not in (None, ""):
-            value = text(entry["availability"])
-            add(ox.Triple(node, P_STATE_AVAILABILITY, _AVAILABILITY_NODES.get(value) or ox.Literal(value)))
-        for lic, extra in license_nodes(entry.get("license")):
-            add(ox.Triple(node, P_LICENSE, lic))
-            for t in extra:
-                add(t)
-        for value in as_list(entry.get("source")):
-            add(ox.Triple(node, P_SOURCE, iri_or_literal(value)))
+        emit_fields(node, entry, STATE_FIELD_TABLE, add)
 
 
 def _number(node: Any) -> int:
@@ -75,24 +62,11 @@ def _number(node: Any) -> int:
 
 
 def history_of(rprops: Mapping[Any, list[Any]], by_subject: Mapping[Any, Mapping[Any, list[Any]]],
-               licence_text: Callable[[Any], str]) -> list[dict[str, Any]]:
-    """A release's states as the plain form writes them (in the order of their nodes)."""
-    out = []
-    for node in sorted(rprops.get(P_HAS_STATE, []), key=_number):
-        sp = by_subject.get(node, {})
-        entry: dict[str, Any] = {}
-        if sp.get(P_VALID_FROM):
-            entry["valid_from"] = sp[P_VALID_FROM][0].value
-        if sp.get(P_STATE_AVAILABILITY):
-            a = sp[P_STATE_AVAILABILITY][0]
-            entry["availability"] = _AVAILABILITY_OF.get(a, a.value)
-        licences = [licence_text(v) for v in sp.get(P_LICENSE, [])]
-        if licences:
-            entry["license"] = licences[0] if len(licences) == 1 else sorted(licences)
-        if sp.get(P_SOURCE):
-            entry["source"] = sorted(v.value for v in sp[P_SOURCE])
-        out.append(entry)
-    return out
+               labels: Mapping[Any, str]) -> list[dict[str, Any]]:
+    """A release's states as the plain form writes them (in the order of their nodes); ``labels`` are the
+    free-text licences' names."""
+    return [plain_fields(by_subject.get(node, {}), STATE_FIELD_TABLE, labels)
+            for node in sorted(rprops.get(P_HAS_STATE, []), key=_number)]
 
 
 # --- what held on a date ------------------------------------------------------------------------

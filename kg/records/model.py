@@ -9,6 +9,7 @@ from typing import Any
 import pyoxigraph as ox
 import rdflib
 
+from kg.records.fields import CLAIM_FIELDS, RECORD_FIELDS
 from kg.records.terms import model_node, term_key
 from kg.records.to_rdf import record_to_triples
 from kg.vocab import AIO
@@ -26,35 +27,20 @@ class Location:
     column: str | None = None
 
 
+def _model_columns() -> dict[str, str]:
+    out: dict[str, str] = {}
+    for f in RECORD_FIELDS:  # a predicate several fields share is reported at the first one's column
+        if f.predicate and f.csv:
+            out.setdefault(f.predicate, f.csv)
+    return out
+
+
 #: Model-level predicate -> the field (CSV column) it is written in.
-MODEL_FIELD_OF = {
-    "http://purl.org/dc/terms/identifier": "id",
-    "https://schema.org/name": "name",
-    str(AIO.developer): "developer",
-    "http://purl.org/dc/terms/issued": "date",
-    "http://www.w3.org/2004/02/skos/core#exactMatch": "huggingface",
-    "http://www.w3.org/ns/prov#wasDerivedFrom": "source",
-    str(AIO.asOf): "as_of",
-    str(AIO.handChecked): "checked",
-    str(AIO.fromDataset): "dataset",
-    "https://schema.org/isBasedOn": "based_on",
-    str(AIO.inFamily): "family",
-    str(AIO.modality): "modality",
-    str(AIO.totalParameters): "parameters_total",
-    str(AIO.activeParameters): "parameters_active",
-    str(AIO.weightsReleased): "weights_date",
-    str(AIO.developedBy): "organisations",
-}
-#: Release-level predicate -> the suffix of its field after the artifact slug.
-RELEASE_SUFFIX_OF = {
-    str(AIO.artifact): "",
-    str(AIO.availability): "",
-    "http://purl.org/dc/terms/license": ".license",
-    "https://schema.org/url": ".url",
-    "http://www.w3.org/ns/prov#wasDerivedFrom": ".source",
-    str(AIO.asOf): ".as_of",
-    str(AIO.handChecked): ".checked",
-}
+MODEL_FIELD_OF = _model_columns()
+#: Release-level predicate -> the suffix of its field after the artifact slug (the kind and the availability
+#: are the slug's own column).
+RELEASE_SUFFIX_OF = {str(AIO.artifact): "", **{
+    f.predicate: f.csv.replace("_", ".", 1) for f in CLAIM_FIELDS if f.predicate and f.csv is not None}}
 
 
 class RecordSet:

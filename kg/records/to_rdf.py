@@ -1,4 +1,6 @@
-"""Plain records (the JSON, YAML and CSV form) to RDF.
+"""Plain records (the JSON, YAML and CSV form) to RDF, field by field as the table in ``kg.records.fields``
+says (``kg.records.mapping``); the nested fields (parameters, based_on, artifacts, history) have their
+nodes made here and in ``kg.records.entity_fields`` and ``kg.records.history``.
 
 ``kg/data/context.jsonld`` says the same mapping as a JSON-LD context, and ``tests/test_records.py``
 proves the two give isomorphic graphs.
@@ -11,42 +13,28 @@ from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
-from kg.records.entity_fields import entity_triples
+from kg.records.entity_fields import derivation_triples, parameter_triples
+from kg.records.fields import CLAIM_FIELDS, RECORD_FIELDS
 from kg.records.history import history_triples
+from kg.records.mapping import Add, Term, emit_fields
 from kg.records.terms import (
     ARTIFACT_NODES,
-    AVAILABILITY_NODES,
     C_MODEL,
     C_RELEASE,
     P_ARTIFACT,
-    P_AS_OF,
-    P_AVAILABILITY,
-    P_CHECKED,
-    P_DATASET,
-    P_DEVELOPER,
-    P_ID,
-    P_ISSUED,
-    P_LICENSE,
-    P_MATCH,
-    P_NAME,
     P_RELEASE,
-    P_SOURCE,
-    P_URL,
     RDF_TYPE,
-    as_list,
     claims_of,
-    date_literal,
-    iri_or_literal,
-    license_nodes,
     model_node,
     release_node,
     term_key,
     text,
 )
-from kg.vocab import HF, WIKIDATA
 
 if TYPE_CHECKING:
     from kg.records.model import Location, RecordSet
+
+_CLAIM_NESTED = {"history": history_triples}
 
 
 def record_to_triples(
@@ -63,41 +51,25 @@ def record_to_triples(
     triples: list[ox.Triple] = []
     add = triples.append
     model = model_node(record.get("id"), f"record{index}")
-    mkey = term_key(model)
     if sink is not None and where is not None:
-        sink.add_record(mkey, where)
+        sink.add_record(term_key(model), where)
     add(ox.Triple(model, RDF_TYPE, C_MODEL))
-    if record.get("id") not in (None, ""):
-        add(ox.Triple(model, P_ID, ox.Literal(text(record["id"]))))
-    for key, predicate in (("name", P_NAME), ("developer", P_DEVELOPER)):
-        value = record.get(key)
-        # an explicitly empty or blank name stays an (empty) literal, so that the shapes refuse it as they do
-        # the same value in Turtle; only a missing key (or an empty CSV cell, never passed here) is missing
-        for item in as_list(value) or ([""] if isinstance(value, str) else []):
-            add(ox.Triple(model, predicate, ox.Literal(text(item))))
-    for key, predicate in (("date", P_ISSUED), ("as_of", P_AS_OF), ("checked", P_CHECKED)):
-        for value in as_list(record.get(key)):
-            add(ox.Triple(model, predicate, date_literal(value)))
-    links: list[ox.NamedNode | ox.Literal] = []
-    for repo in as_list(record.get("huggingface")):
-        s = text(repo)
-        links.append(iri_or_literal(s if s.startswith(HF) else HF + s))
-    for qid in as_list(record.get("wikidata")):
-        s = text(qid)
-        links.append(iri_or_literal(s if s.startswith(WIKIDATA) else WIKIDATA + s))
-    links.extend(iri_or_literal(v) for v in as_list(record.get("links")))
-    for link in links:
-        add(ox.Triple(model, P_MATCH, link))
-    for value in as_list(record.get("source")):
-        add(ox.Triple(model, P_SOURCE, iri_or_literal(value)))
-    for value in as_list(record.get("dataset")):
-        add(ox.Triple(model, P_DATASET, iri_or_literal(value)))
-    entity_triples(model, record, add)
 
-    artifacts = record.get("artifacts") or {}
-    if not isinstance(artifacts, Mapping):
-        artifacts = {}
-    for slug, entry in artifacts.items():
+    def artifacts(subject: Term, mapping: Mapping[str, Any], add: Add) -> None:
+        artifact_triples(model, mapping, add, sink, where)
+
+    emit_fields(model, record, RECORD_FIELDS, add,
+                {"parameters": parameter_triples, "based_on": derivation_triples, "artifacts": artifacts})
+    return triples
+
+
+def artifact_triples(model: ox.NamedNode | ox.BlankNode, record: Mapping[str, Any], add: Add,
+                     sink: RecordSet | None = None, where: Location | None = None) -> None:
+    """Add a release node per claim of the record's ``artifacts``, with the claim's fields."""
+    entries = record.get("artifacts") or {}
+    if not isinstance(entries, Mapping):
+        return
+    for slug, entry in entries.items():
         slug = text(slug)
         for n, claim in enumerate(claims_of(entry), start=1):
             release = release_node(model, slug, n)
@@ -106,21 +78,4 @@ def record_to_triples(
             add(ox.Triple(model, P_RELEASE, release))
             add(ox.Triple(release, RDF_TYPE, C_RELEASE))
             add(ox.Triple(release, P_ARTIFACT, ARTIFACT_NODES.get(slug) or ox.Literal(slug)))
-            availability = claim.get("availability")
-            if availability not in (None, ""):
-                value = text(availability)
-                add(ox.Triple(release, P_AVAILABILITY, AVAILABILITY_NODES.get(value) or ox.Literal(value)))
-            for node, extra in license_nodes(claim.get("license")):
-                add(ox.Triple(release, P_LICENSE, node))
-                triples.extend(extra)
-            for value in as_list(claim.get("url")):
-                add(ox.Triple(release, P_URL, iri_or_literal(value)))
-            for value in as_list(claim.get("source")):
-                add(ox.Triple(release, P_SOURCE, iri_or_literal(value)))
-            for value in as_list(claim.get("as_of")):
-                add(ox.Triple(release, P_AS_OF, date_literal(value)))
-            for value in as_list(claim.get("checked")):
-                add(ox.Triple(release, P_CHECKED, date_literal(value)))
-            if claim.get("history"):
-                history_triples(release, claim, add)
-    return triples
+            emit_fields(release, claim, CLAIM_FIELDS, add, _CLAIM_NESTED)

@@ -1,0 +1,256 @@
+"""The record mapping, driven by the field table (``kg.records.fields``): each field's codec turns its plain
+value into RDF terms, reads them back, and gives the values the reasoner's fact collectors keep.
+
+``emit_fields`` writes a mapping's fields as triples and ``plain_fields`` reads them back, in the table's
+order; nested fields (parameters, based_on, artifacts, history) are handed to the caller's handlers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from functools import cache
+from typing import Any
+
+import pyoxigraph as ox
+
+from kg.records.fields import Field
+from kg.records.terms import (
+    AVAILABILITY_NODES,
+    as_list,
+    date_literal,
+    entity_ref,
+    iri_or_literal,
+    license_nodes,
+    term_key,
+    text,
+    texts,
+)
+from kg.vocab import FAMILY, HF, LICENSE, MODALITIES, ORG, SPDX, WIKIDATA
+
+Add = Callable[[ox.Triple], None]
+Term = ox.NamedNode | ox.BlankNode | ox.Literal
+
+
+class Codec:
+    """Plain values to terms and back; the base case is an IRI where the value is one, else a literal."""
+
+    def terms(self, value: Any) -> list[Term]:
+        """The terms of a field's value (a scalar, a list or a ``;``-separated string)."""
+        return [iri_or_literal(v) for v in as_list(value)]
+
+    def emit(self, subject: Term, predicate: ox.NamedNode, value: Any, add: Add) -> None:
+        """Add the triples stating ``value`` about ``subject``."""
+        for term in self.terms(value):
+            add(ox.Triple(subject, predicate, term))
+
+    def decode(self, term: Term, labels: Mapping[Any, str]) -> Any:
+        """The plain value of one term; None when the term is not this field's (another shares the predicate)."""
+        return term.value
+
+    def keys(self, value: Any, labels: dict[str, str]) -> list[str]:
+        """What the fact collectors keep of a plain value: each term's value (``_:id`` for a blank node)."""
+        return texts(value)
+
+
+class Identifier(Codec):
+    """One literal for the whole value (a record id is never split at ``;``)."""
+
+    def terms(self, value: Any) -> list[Term]:
+        return [] if value in (None, "") else [ox.Literal(text(value))]
+
+    def keys(self, value: Any, labels: dict[str, str]) -> list[str]:
+        return [] if value in (None, "") else [text(value)]
+
+
+class Text(Codec):
+    """Literals; an explicitly empty or blank text stays one empty literal, so the shapes refuse it as they do
+    the same value in Turtle (the fact collectors, as ever, skip it)."""
+
+    def terms(self, value: Any) -> list[Term]:
+        return [ox.Literal(text(v)) for v in as_list(value) or ([""] if isinstance(value, str) else [])]
+
+
+class Date(Codec):
+    """Typed date literals (``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD``)."""
+
+    def terms(self, value: Any) -> list[Term]:
+        return [date_literal(v) for v in as_list(value)]
+
+
+class Prefixed(Codec):
+    """An id in another registry (``owner/name``, ``Q42``) as the registry's IRI; back, only those IRIs."""
+
+    def __init__(self, prefix: str):
+        self.prefix = prefix
+
+    def terms(self, value: Any) -> list[Term]:
+        out = []
+        for v in as_list(value):
+            s = text(v)
+            out.append(iri_or_literal(s if s.startswith(self.prefix) else self.prefix + s))
+        return out
+
+    def decode(self, term: Term, labels: Mapping[Any, str]) -> Any:
+        return term.value[len(self.prefix):] if term.value.startswith(self.prefix) else None
+
+
+class Entity(Codec):
+    """An organisation or family slug as its IRI in ``namespace`` (an IRI as itself); back, the slug."""
+
+    def __init__(self, namespace: Any):
+        self.namespace = namespace
+
+    def terms(self, value: Any) -> list[Term]:
+        return [entity_ref(self.namespace, text(v)) for v in as_list(value)]
+
+    def decode(self, term: Term, labels: Mapping[Any, str]) -> Any:
+        ns = str(self.namespace)
+        return term.value[len(ns):] if term.value.startswith(ns) else term.value
+
+    def keys(self, value: Any, labels: dict[str, str]) -> list[str]:
+        return [term.value for term in self.terms(value)]
+
+
+class Vocabulary(Codec):
+    """A value of a controlled list as its named individual (other text as a literal validation reports).
+
+    ``single``: the whole value is one term (an availability is never split at ``;``)."""
+
+    def __init__(self, nodes: Mapping[str, ox.NamedNode], single: bool):
+        self.nodes = nodes
+        self.values = {node: value for value, node in nodes.items()}
+        self.single = single
+
+    def _items(self, value: Any) -> list[str]:
+        if self.single:
+            return [] if value in (None, "") else [text(value)]
+        return [text(v) for v in as_list(value)]
+
+    def terms(self, value: Any) -> list[Term]:
+        return [self.nodes.get(s) or ox.Literal(s) for s in self._items(value)]
+
+    def decode(self, term: Term, labels: Mapping[Any, str]) -> Any:
+        return self.values.get(term, term.value)
+
+    def keys(self, value: Any, labels: dict[str, str]) -> list[str]:
+        nodes = self.nodes
+        out = []
+        for s in self._items(value):
+            node = nodes.get(s)
+            out.append(node.value if node is not None else s)
+        return out
+
+
+class License(Codec):
+    """SPDX ids and the KG's licence ids as their IRIs; free-text names as a labelled licence document."""
+
+    def emit(self, subject: Term, predicate: ox.NamedNode, value: Any, add: Add) -> None:
+        for node, extra in license_nodes(value):
+            add(ox.Triple(subject, predicate, node))
+            for t in extra:
+                add(t)
+
+    def terms(self, value: Any) -> list[Term]:
+        return [node for node, _ in license_nodes(value)]
+
+    def decode(self, term: Term, labels: Mapping[Any, str]) -> Any:
+        return license_text(term, labels)
+
+    def keys(self, value: Any, labels: dict[str, str]) -> list[str]:
+        keys = []
+        for node, extra in license_nodes(value):
+            key = term_key(node)
+            keys.append(key)
+            if extra:
+                labels[key] = extra[-1].object.value
+        return keys
+
+
+def license_text(term: Any, labels: Mapping[Any, str]) -> str:
+    """The licence as written in a plain record: SPDX id, KG licence id, or its free-text name."""
+    if isinstance(term, ox.NamedNode):
+        for ns in (str(SPDX), str(LICENSE)):
+            if term.value.startswith(ns):
+                return term.value[len(ns):]
+        return term.value
+    return labels.get(term, "")
+
+
+#: Codec name (``Field.term``) -> codec.
+CODECS: dict[str, Codec] = {
+    "identifier": Identifier(), "text": Text(), "date": Date(), "iri": Codec(),
+    "huggingface": Prefixed(HF), "wikidata": Prefixed(WIKIDATA),
+    "family": Entity(FAMILY), "organisation": Entity(ORG),
+    "modality": Vocabulary({slug: ox.NamedNode(str(iri)) for slug, iri in MODALITIES.items()}, single=False),
+    "availability": Vocabulary(AVAILABILITY_NODES, single=True),
+    "license": License(),
+}
+
+
+@cache
+def predicate(iri: str) -> ox.NamedNode:
+    """The node of a field's predicate."""
+    return ox.NamedNode(iri)
+
+
+#: A nested field's handler: (subject, the mapping, add) -> None when writing.
+Writer = Callable[[Term, Mapping[str, Any], Add], None]
+
+
+def emit_fields(subject: Term, mapping: Mapping[str, Any], fields: Iterable[Field], add: Add,
+                nested: Mapping[str, Writer] | None = None) -> None:
+    """Add the triples of ``mapping``'s fields about ``subject``, in the table's order."""
+    for f in fields:
+        if f.term is None:
+            handler = (nested or {}).get(f.key)
+            if handler is not None:
+                handler(subject, mapping, add)
+            continue
+        value = mapping.get(f.key)
+        if value is not None:
+            CODECS[f.term].emit(subject, predicate(f.predicate), value, add)
+
+
+#: A nested field's handler when reading: (the subject's statements) -> its plain fields.
+Reader = Callable[[Mapping[Any, list[Any]]], Mapping[str, Any]]
+
+
+def plain_fields(props: Mapping[Any, list[Any]], fields: Iterable[Field], labels: Mapping[Any, str],
+                 nested: Mapping[str, Reader] | None = None) -> dict[str, Any]:
+    """A subject's statements (predicate node -> objects) as plain fields, in the table's order.
+
+    Fields sharing a predicate (``huggingface``, ``wikidata``, ``links``) split its objects: each goes to the
+    first field whose codec takes it."""
+    taken: set[tuple[str, Any]] = set()
+    out: dict[str, Any] = {}
+    for f in fields:
+        if f.term is None:
+            handler = (nested or {}).get(f.key)
+            if handler is not None:
+                out.update(handler(props))
+            continue
+        values = _decoded(props.get(predicate(f.predicate), ()), f, labels, taken)
+        if values:
+            out[f.key] = _shaped(values, f.plain)
+    return out
+
+
+def _decoded(objects: Iterable[Any], f: Field, labels: Mapping[Any, str], taken: set[tuple[str, Any]]) -> list[Any]:
+    codec = CODECS[f.term or ""]
+    values = []
+    for term in objects:
+        if (f.predicate, term) in taken:
+            continue
+        value = codec.decode(term, labels)
+        if value is not None:
+            taken.add((f.predicate or "", term))
+            values.append(value)
+    return values
+
+
+def _shaped(values: list[Any], plain: str) -> Any:
+    if plain == "first":
+        return values[0]
+    if plain == "one_or_sorted" and len(values) == 1:
+        return values[0]
+    return sorted(values)
