@@ -17,7 +17,7 @@ from kg.perf import gc_paused
 from kg.records import terms as P
 from kg.records.entity_fields import P_FAMILY, P_MODALITY, family_key, modality_keys
 from kg.records.terms import term_key
-from kg.vocab import AIO, ARTIFACTS, AVAILABILITY
+from kg.vocab import AIO, ARTIFACTS, AVAILABILITY, MODEL
 
 KNOWN_AVAILABILITY = {str(AIO.Public), str(AIO.Gated), str(AIO.NotReleased)}
 _WANTED = {
@@ -263,129 +263,162 @@ def collect_facts_from_plain(records: Iterable[tuple[int, Mapping[str, Any]]]) -
         return direct if direct is not None else _collect_grouped(pairs)
 
 
+class _Merges(Exception):
+    """Two records name one model, or two claims one release node: their statements merge as in RDF."""
+
+
+@dataclass(slots=True)
+class _Lookups:
+    """What the direct collector looks up for every claim, built once per call."""
+
+    artifact_iris: dict[str, str]
+    availability_iris: dict[str, str]
+    labels: dict[str, str] = field(default_factory=dict)
+    #: licence cell -> its licence keys (the labels of free-text ones are in ``labels`` once seen)
+    licence_cache: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+
 def _collect_direct(records: list[tuple[int, Mapping[str, Any]]]) -> dict[str, ModelFacts] | None:
     """Facts built record by record, without grouping statements by subject first (the common case).
 
     Returns None when two records name the same model or two claims of a record the same release node:
     their statements then merge as in RDF, which ``_collect_grouped`` does.
     """
-    from kg.vocab import MODEL
-
-    model_base = str(MODEL)
-    id_safe = P.ID_SAFE.match
-    named_node = ox.NamedNode
-    artifact_iris, availability_iris = _artifact_iris(), _availability_iris()
+    lookups = _Lookups(_artifact_iris(), _availability_iris())
     models: dict[str, ModelFacts] = {}
-    labels: dict[str, str] = {}
-    #: licence cell -> its licence keys (the labels of free-text ones are in ``labels`` once seen)
-    licence_cache: dict[str, tuple[str, ...]] = {}
-    texts, text, claims_of = _texts, P.text, P.claims_of
-    for index, record in records:
-        get = record.get
-        rid = get("id")
-        s = text(rid) if rid is not None else ""
-        if s and id_safe(s):
-            m = named_node(model_base + s).value  # validates the IRI as ``model_node`` does
-            named = True
-        else:
-            m = f"_:record{index}"
-            named = False
-        if m in models:
-            return None
-        names, developers = texts(get("name")), texts(get("developer"))
-        as_of = texts(value) if (value := get("as_of")) is not None else None
-        checked = texts(value) if (value := get("checked")) is not None else None
-        facts = ModelFacts(
-            iri=m, id=text(rid) if rid not in (None, "") else "", sources=texts(get("source")),
-            as_of=as_of[0] if as_of else None, checked=checked[0] if checked else None, labels=labels,
-        )
-        facts.name = names[0] if names else facts.id
-        facts.developer = developers[0] if developers else ""
-        if (family := get("family")) is not None:
-            facts.family = family_key(family)
-        if (modality := get("modality")) is not None:
-            facts.modalities = sorted(set(modality_keys(modality)))
-        models[m] = facts
-        artifacts = get("artifacts") or {}
-        if not isinstance(artifacts, Mapping) or not artifacts:
-            continue
-        by_kind = facts.claims
-        releases: set[str] | None = None
-        for slug, entry in artifacts.items():
-            slug = slug.strip() if slug.__class__ is str else text(slug)
-            kind = artifact_iris.get(slug)
-            if kind in by_kind:  # two keys for one artifact (" weights" and "weights"): their claims merge
+    try:
+        for index, record in records:
+            facts, named = _direct_model(index, record, lookups.labels)
+            if facts.iri in models:
                 return None
-            if named and kind is not None and entry.__class__ is dict:
-                # the usual entry (one claim about a known artifact, as every CSV cell gives), inlined
-                cget = entry.get
-                availability = cget("availability")
-                if availability.__class__ is str:
-                    value = availability_iris.get(availability)
-                    availability = value if value is not None else _availability(availability)
-                elif availability is not None:
-                    availability = _availability(availability)
-                licence = cget("license")
-                if licence is None:
-                    licences: list[str] = []
-                elif licence.__class__ is str and (known := licence_cache.get(licence)) is not None:
-                    licences = list(known)
-                else:
-                    licences = _licence_keys(licence, labels, licence_cache)
-                value = cget("url")
-                if value is None:
-                    urls = []
-                elif value.__class__ is str and ";" not in value:
-                    value = value.strip()
-                    urls = [value] if value else []
-                else:
-                    urls = texts(value)
-                sources = texts(value) if (value := cget("source")) is not None else []
-                claim_as_of = texts(value) if (value := cget("as_of")) is not None else None
-                claim_checked = texts(value) if (value := cget("checked")) is not None else None
-                c = Claim(f"{m}#{slug}", kind, availability, licences, sources, urls,
-                          claim_as_of[0] if claim_as_of else None, claim_checked[0] if claim_checked else None)
-                if cget("history"):
-                    _note_history_labels(entry, labels, licence_cache)
-                same = by_kind.get(kind)
-                if same is None:
-                    by_kind[kind] = [c]
-                else:
-                    same.append(c)
-                continue
-            entries = claims_of(entry)
-            if kind is None or len(entries) > 1 or not named:
-                releases = set() if releases is None else releases  # release nodes may collide: check
-                if kind is None:
-                    kind = slug
-                    if kind in by_kind:
-                        return None
-            for n, claim in enumerate(entries, start=1):
-                if named and n == 1 and slug in artifact_iris:
-                    release = f"{m}#{slug}"
-                else:
-                    model = named_node(m) if named else ox.BlankNode(m[2:])
-                    release = term_key(P.release_node(model, slug, n))
-                if releases is not None:
-                    if release in releases:
-                        return None
-                    releases.add(release)
-                c = _claim(release, kind, claim, labels, licence_cache)
-                if claim.get("history"):
-                    _note_history_labels(claim, labels, licence_cache)
-                same = by_kind.get(kind)
-                if same is None:
-                    by_kind[kind] = [c]
-                else:
-                    same.append(c)
-        deciding = facts.deciding
-        for kind, claims in by_kind.items():
-            if len(claims) == 1:
-                deciding[kind] = claims[0]
-            else:
-                claims.sort(key=_release_of)
-                deciding[kind] = deciding_claim(claims)
+            models[facts.iri] = facts
+            artifacts = record.get("artifacts") or {}
+            if isinstance(artifacts, Mapping) and artifacts:
+                _direct_claims(facts, named, artifacts, lookups)
+                _decide(facts)
+    except _Merges:
+        return None
     return models
+
+
+def _first(values: list[str] | None) -> str | None:
+    return values[0] if values else None
+
+
+def _direct_model(index: int, record: Mapping[str, Any], labels: dict[str, str]) -> tuple[ModelFacts, bool]:
+    """A record's model-level facts, and whether its id names the model (else a blank node does)."""
+    get, text, texts = record.get, P.text, _texts
+    rid = get("id")
+    s = text(rid) if rid is not None else ""
+    named = bool(s and P.ID_SAFE.match(s))
+    m = ox.NamedNode(str(MODEL) + s).value if named else f"_:record{index}"  # validates as ``model_node``
+    names, developers = texts(get("name")), texts(get("developer"))
+    as_of = texts(value) if (value := get("as_of")) is not None else None
+    checked = texts(value) if (value := get("checked")) is not None else None
+    facts = ModelFacts(
+        iri=m, id=text(rid) if rid not in (None, "") else "", sources=texts(get("source")),
+        as_of=_first(as_of), checked=_first(checked), labels=labels,
+    )
+    facts.name = names[0] if names else facts.id
+    facts.developer = developers[0] if developers else ""
+    if (family := get("family")) is not None:
+        facts.family = family_key(family)
+    if (modality := get("modality")) is not None:
+        facts.modalities = sorted(set(modality_keys(modality)))
+    return facts, named
+
+
+def _add_claim(by_kind: dict[str, list[Claim]], kind: str, claim: Claim) -> None:
+    same = by_kind.get(kind)
+    if same is None:
+        by_kind[kind] = [claim]
+    else:
+        same.append(claim)
+
+
+def _direct_claims(facts: ModelFacts, named: bool, artifacts: Mapping[str, Any], lookups: _Lookups) -> None:
+    """Every claim of a record's artifacts into ``facts.claims``; raises ``_Merges`` when nodes collide."""
+    m, by_kind, text = facts.iri, facts.claims, P.text
+    releases: set[str] | None = None
+    for slug, entry in artifacts.items():
+        slug = slug.strip() if slug.__class__ is str else text(slug)
+        kind = lookups.artifact_iris.get(slug)
+        if kind in by_kind:  # two keys for one artifact (" weights" and "weights"): their claims merge
+            raise _Merges
+        if named and kind is not None and entry.__class__ is dict:
+            # the usual entry: one claim about a known artifact, as every CSV cell gives
+            _add_claim(by_kind, kind, _usual_claim(f"{m}#{slug}", kind, entry, lookups))
+        else:
+            releases = _general_claims(facts, named, slug, kind, entry, releases, lookups)
+
+
+def _usual_claim(release: str, kind: str, entry: dict[str, Any], lookups: _Lookups) -> Claim:
+    """One claim given as a mapping of strings, read with the fewest conversions (the hot path)."""
+    texts, cget = _texts, entry.get
+    availability = cget("availability")
+    if availability.__class__ is str:
+        value = lookups.availability_iris.get(availability)
+        availability = value if value is not None else _availability(availability)
+    elif availability is not None:
+        availability = _availability(availability)
+    licence = cget("license")
+    if licence is None:
+        licences: list[str] = []
+    elif licence.__class__ is str and (known := lookups.licence_cache.get(licence)) is not None:
+        licences = list(known)
+    else:
+        licences = _licence_keys(licence, lookups.labels, lookups.licence_cache)
+    value = cget("url")
+    if value.__class__ is str and ";" not in value:
+        value = value.strip()
+        urls = [value] if value else []
+    else:
+        urls = [] if value is None else texts(value)
+    sources = texts(value) if (value := cget("source")) is not None else []
+    claim_as_of = texts(value) if (value := cget("as_of")) is not None else None
+    claim_checked = texts(value) if (value := cget("checked")) is not None else None
+    if cget("history"):
+        _note_history_labels(entry, lookups.labels, lookups.licence_cache)
+    return Claim(release, kind, availability, licences, sources, urls, _first(claim_as_of), _first(claim_checked))
+
+
+def _general_claims(facts: ModelFacts, named: bool, slug: str, kind: str | None, entry: Any,
+                    releases: set[str] | None, lookups: _Lookups) -> set[str] | None:
+    """Claims of an unusual entry (several claims, an unknown artifact, a blank-node model); returns the
+    release nodes seen so far once they may collide."""
+    m, by_kind = facts.iri, facts.claims
+    entries = P.claims_of(entry)
+    if kind is None or len(entries) > 1 or not named:
+        releases = set() if releases is None else releases  # release nodes may collide: check
+        if kind is None:
+            kind = slug
+            if kind in by_kind:
+                raise _Merges
+    for n, claim in enumerate(entries, start=1):
+        if named and n == 1 and slug in lookups.artifact_iris:
+            release = f"{m}#{slug}"
+        else:
+            model = ox.NamedNode(m) if named else ox.BlankNode(m[2:])
+            release = term_key(P.release_node(model, slug, n))
+        if releases is not None:
+            if release in releases:
+                raise _Merges
+            releases.add(release)
+        _add_claim(by_kind, kind, _claim(release, kind, claim, lookups.labels, lookups.licence_cache))
+        if claim.get("history"):
+            _note_history_labels(claim, lookups.labels, lookups.licence_cache)
+    return releases
+
+
+def _decide(facts: ModelFacts) -> None:
+    """The deciding claim per artifact kind, by ``deciding_claim`` where a kind has several."""
+    deciding = facts.deciding
+    for kind, claims in facts.claims.items():
+        if len(claims) == 1:
+            deciding[kind] = claims[0]
+        else:
+            claims.sort(key=_release_of)
+            deciding[kind] = deciding_claim(claims)
 
 
 def _collect_grouped(records: Iterable[tuple[int, Mapping[str, Any]]]) -> dict[str, ModelFacts]:
