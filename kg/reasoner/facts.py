@@ -252,8 +252,8 @@ def _note_history_labels(claim: Mapping[str, Any], labels: dict[str, str],
 def collect_facts_from_plain(records: Iterable[tuple[int, Mapping[str, Any]]]) -> dict[str, ModelFacts]:
     """The same facts as ``collect_facts(record_to_triples(...))``, straight from plain records.
 
-    Classifying a CSV or JSON file does not need its RDF; skipping it makes ``openness classify`` several
-    times faster. ``tests/test_reasoner_facts.py`` proves both collectors give equal facts. ``records``
+    Classifying a CSV or JSON file does not need its RDF; skipping it is what makes ``openness classify`` fast
+    (docs/benchmarks.md). ``tests/test_reasoner_facts.py`` proves both collectors give equal facts. ``records``
     are ``(index, record)`` pairs, the index naming a record without a usable id as ``record_to_triples``
     does.
     """

@@ -1,6 +1,6 @@
 """The reference path: HermiT (through owlready2) over the same ontology and the deciding claims.
 
-Slow (tens of seconds per thousand models) and needs Java, so it is used to prove the rule path right
+Slow (docs/benchmarks.md) and needs Java, so it is used to prove the rule path right
 (``tests/test_reasoner_differential.py``), not to serve answers.
 """
 

@@ -155,7 +155,3 @@ CSV_MODEL_COLUMNS: tuple[str, ...] = tuple(f.csv for f in RECORD_FIELDS if f.csv
 #: Suffixes of the per-artifact CSV columns (``weights_license``); the bare slug is the availability.
 CSV_CLAIM_SUFFIXES: tuple[str, ...] = tuple(f.csv for f in CLAIM_FIELDS if f.csv is not None)
 
-
-def field_named(key: str, fields: tuple[Field, ...] = RECORD_FIELDS) -> Field | None:
-    """The field with ``key`` in ``fields``."""
-    return next((f for f in fields if f.key == key), None)

@@ -16,7 +16,6 @@ A state holds from its ``valid_from`` until the next state's. In RDF each state 
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -87,12 +86,6 @@ def sort_key(date: str) -> tuple[int, int, int]:
     parts = [int(p) for p in str(date)[:10].split("-")]
     parts += [1] * (3 - len(parts))
     return parts[0], parts[1], parts[2]
-
-
-def parse_date(value: str) -> dt.date:
-    """``YYYY-MM-DD`` (or ``YYYY-MM``, ``YYYY``) as a date; ValueError otherwise."""
-    year, month, day = sort_key(value)
-    return dt.date(year, month, day)
 
 
 def states_of(claim: Mapping[str, Any]) -> list[State]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from kg.records.fields import CLAIM_KEYS, RECORD_KEYS
+from kg.records.fields import RECORD_KEYS
 from kg.records.model import Location, RecordSet
 from kg.records.terms import (
     C_LICENSE_DOC,
@@ -43,7 +43,6 @@ from kg.records.to_rdf import record_to_triples
 
 #: The top-level keys of a plain record; anything else is kept out of the graph.
 MODEL_FIELDS = RECORD_KEYS
-CLAIM_FIELDS = CLAIM_KEYS
 
 
 def records_to_recordset(records: Iterable[Mapping[str, Any]], file: str = "") -> RecordSet:
@@ -56,7 +55,7 @@ def records_to_recordset(records: Iterable[Mapping[str, Any]], file: str = "") -
 
 
 __all__ = [
-    "CLAIM_FIELDS", "C_LICENSE_DOC", "C_MODEL", "C_RELEASE", "MODEL_FIELDS", "P_ARTIFACT", "P_AS_OF",
+    "C_LICENSE_DOC", "C_MODEL", "C_RELEASE", "MODEL_FIELDS", "P_ARTIFACT", "P_AS_OF",
     "P_AVAILABILITY", "P_BASED_ON", "P_CHECKED", "P_DATASET", "P_DEVELOPER", "P_ID", "P_ISSUED", "P_LICENSE",
     "P_MATCH", "P_NAME", "P_RELEASE", "P_SOURCE", "P_URL", "RDFS_LABEL", "RDF_TYPE", "XSD", "as_list", "claims_of",
     "date_literal", "iri_or_literal", "license_nodes", "model_node", "record_to_triples", "records_to_recordset",

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from kg.errors import UnreadableInputError
-from kg.parsing import MAX_INPUT_BYTES, load_json, load_yaml, parse_rdf, read_text
+from kg.parsing import load_json, load_yaml, parse_rdf, read_text
 from kg.perf import gc_paused
 from kg.records.fields import CSV_CLAIM_SUFFIXES, CSV_MODEL_COLUMNS, RECORD_KEYS
 from kg.records.model import Location, RecordSet
@@ -32,8 +32,6 @@ EXTENSIONS = {
     ".yaml": "yaml", ".yml": "yaml", ".csv": "csv",
 }
 FORMATS = ("turtle", "nt", "jsonld", "xml", "json", "yaml", "csv")
-#: The largest input file read at once (bounded parse).
-MAX_FILE_BYTES = MAX_INPUT_BYTES
 
 _CSV_FIXED = set(CSV_MODEL_COLUMNS)
 _CSV_SUFFIXES = tuple(suffix for suffix in CSV_CLAIM_SUFFIXES if suffix)
