@@ -16,6 +16,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TextIO
+from urllib.parse import unquote
 
 SKOS_EXACT = "skos:exactMatch"
 SKOS_CLOSE = "skos:closeMatch"
@@ -312,13 +313,17 @@ def add_links_to_yaml(text: str, new_links: Mapping[str, Iterable[str]]) -> tupl
 
     Edits the text rather than re-dumping it, so comments, key order and quoting stay as written: each
     changed record's ``links:`` block is replaced (or inserted before ``source:``) by the union of the links
-    it had and the new ones, sorted, one per line. Returns the new text and the ids that changed; the
-    result is checked to load as the same records apart from ``links``.
+    it had and the new ones, sorted, one per line; a new link that differs from one the record has only in
+    percent-encoding (``CodeT5%2B-16B.yml``, ``CodeT5+-16B.yml``) is the same link and is not added.
+    Returns the new text and the ids that changed; the result is checked to load as the same records
+    apart from ``links``.
     """
 
     def edit(rid: str, record: Mapping[str, Any], block: list[str]) -> list[str] | None:
         had = sorted(map(str, _list(record.get("links"))))
-        union = sorted(set(had) | set(new_links.get(rid, ())))
+        seen = {unquote(link) for link in had}
+        added = [link for link in new_links.get(rid, ()) if unquote(link) not in seen]
+        union = sorted(set(had) | set(added))
         return _replace_links(block, union) if rid in new_links and union != had else None
 
     return _edit_record_blocks(text, "links", edit)

@@ -116,6 +116,12 @@ def test_add_links_edits_only_the_links_and_keeps_comments():
     assert add_links_to_yaml(new, {"a": ["https://e/1"]}) == (new, [])  # idempotent
 
 
+def test_add_links_treats_percent_encoded_spellings_as_the_same_link():
+    text = "- id: a\n  name: A\n  links:\n  - https://e/CodeT5+-16B.yml\n  - https://e/Reka Flash.yml\n"
+    assert add_links_to_yaml(text, {"a": ["https://e/CodeT5%2B-16B.yml", "https://e/Reka%20Flash.yml"]}) \
+        == (text, [])
+
+
 def test_cli_write_adds_exact_links_and_keeps_hand_links(tmp_path, capsys):
     mot = tmp_path / "external" / "mot" / "models"
     mot.mkdir(parents=True)
