@@ -155,3 +155,21 @@ def test_explanations_are_in_the_data_doc():
               if f"| {e['model']} | {e['artifact']} {e['field']} | {e['ours']} | {e['theirs']} |" not in doc]
     assert not absent, "explained disagreements missing from the table in docs/data.md:\n" + "\n".join(
         f"  {e['model']} {e['artifact']} {e['field']}" for e in absent)
+
+
+def test_the_data_doc_states_the_current_figures():
+    compared, agreed, disagreements = compare()
+    entries = external_records()
+    pairs, records = 0, set()
+    for path in bundled_record_files():
+        for record in yaml.safe_load(path.read_text(encoding="utf-8")):
+            links = record.get("links") or []
+            linked = [iri for iri in (links if isinstance(links, list) else [links]) if str(iri) in entries]
+            pairs += len(linked)
+            records.update([record["id"]] if linked else [])
+    stated = re.search(r"\*\*(\d+) linked pairs over (\d+) records, (\d+) facts compared, (\d+) agreed,\s+(\d+) "
+                       r"explained\*\*", DATA_DOC.read_text(encoding="utf-8"))
+    assert stated, "docs/data.md lost its cross-check figures line"
+    assert tuple(map(int, stated.groups())) == (pairs, len(records), compared, agreed, len(disagreements)), \
+        f"update the figures in docs/data.md: **{pairs} linked pairs over {len(records)} records, {compared} " \
+        f"facts compared, {agreed} agreed, {len(disagreements)} explained**"
