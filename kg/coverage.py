@@ -33,16 +33,19 @@ def status(artifact: Any) -> str:
     return "unknown"
 
 
-def tables(records: Sequence[Mapping[str, Any]], categories: Mapping[str, str]) -> list[Table]:
-    """The coverage tables: (title, header, rows); ``categories`` maps record id to openness category."""
+def tables(records: Sequence[Mapping[str, Any]], categories: Mapping[str, str],
+           entities: Any = None) -> list[Table]:
+    """The coverage tables: (title, header, rows); ``categories`` maps record id to openness category.
+
+    Developers are organisations (``/org/`` entities, ``entities`` a ``kg.entities.Entities``, the bundled ones
+    by default), so that two spellings of one developer make one row; a joint release counts for each.
+    """
     by_category = Counter(categories.get(str(r["id"]), "unclassified") for r in records)
     category_rows = [[c, by_category[c]] for c in CATEGORIES] + [["total", len(records)]]
-    developers: dict[str, Counter] = {}
-    for r in records:
-        developers.setdefault(str(r.get("developer") or "(none)"), Counter())[
-            categories.get(str(r["id"]), "unclassified")] += 1
-    developer_rows = [[d, *(c[k] for k in CATEGORIES), sum(c.values())]
-                      for d, c in sorted(developers.items(), key=lambda kv: (-sum(kv[1].values()), kv[0].lower()))]
+    ents = _entities(entities)
+    developer_rows = _count_rows({_org_name(ents, key): Counter(categories.get(str(r["id"]), "unclassified")
+                                                                for r in rs)
+                                  for key, rs in per_organisation(records, ents).items()})
     artifact_rows = []
     for slug in ARTIFACTS:
         counts = Counter(status((r.get("artifacts") or {}).get(slug)) for r in records)
@@ -63,14 +66,10 @@ def entity_tables(records: Sequence[Mapping[str, Any]], categories: Mapping[str,
                   entities: Any = None) -> list[Table]:
     """Tables over the organisations (newest release of each, by country, by kind), years, modalities and
     the structure fields (families, lineage, dated claims). ``entities``: a ``kg.entities.Entities``."""
-    from kg.entities import bundled_entities
     from kg.records.plain import as_list
 
-    ents = entities or bundled_entities()
-    per_org: dict[str, list[Mapping[str, Any]]] = {}
-    for r in records:
-        for slug in ents.organisations_of(r) or ["(none)"]:
-            per_org.setdefault(slug, []).append(r)
+    ents = _entities(entities)
+    per_org = per_organisation(records, ents)
     newest_rows = []
     for slug, rs in sorted(per_org.items(), key=lambda kv: _org_name(ents, kv[0]).casefold()):
         newest = max(rs, key=lambda r: (str(r.get("date") or ""), str(r["id"])))
@@ -98,6 +97,25 @@ def entity_tables(records: Sequence[Mapping[str, Any]], categories: Mapping[str,
     ]
 
 
+def _entities(entities: Any) -> Any:
+    from kg.entities import bundled_entities
+
+    return entities if entities is not None else bundled_entities()
+
+
+def per_organisation(records: Sequence[Mapping[str, Any]], ents: Any) -> dict[str, list[Mapping[str, Any]]]:
+    """Records by organisation slug; a record whose developer names no organisation goes under its developer
+    text (or "(none)"), so it still shows and its row says which organisation file is missing."""
+    from kg.records.plain import as_list, text
+
+    per_org: dict[str, list[Mapping[str, Any]]] = {}
+    for r in records:
+        keys = ents.organisations_of(r) or [" / ".join(text(d) for d in as_list(r.get("developer"))) or "(none)"]
+        for key in keys:
+            per_org.setdefault(key, []).append(r)
+    return per_org
+
+
 def _org_name(ents: Any, slug: str) -> str:
     return ents.orgs[slug].name if slug in ents.orgs else slug
 
@@ -116,7 +134,7 @@ def _grouped(per_org: Mapping[str, list[Mapping[str, Any]]], categories: Mapping
 def _count_rows(counts: Mapping[str, Counter], by_total: bool = True) -> list[list[Any]]:
     rows = [[key, *(c[k] for k in CATEGORIES), sum(c.values())] for key, c in counts.items()]
     if by_total:
-        return sorted(rows, key=lambda row: (-row[-1], str(row[0])))
+        return sorted(rows, key=lambda row: (-row[-1], str(row[0]).casefold()))
     return sorted(rows, key=lambda row: str(row[0]))
 
 

@@ -48,3 +48,30 @@ def test_cli_csv(tmp_path, capsys):
     rows = list(csv.DictReader(out.read_text().splitlines()))
     total = next(r for r in rows if r["row"] == "total")
     assert int(total["count"]) >= 200
+
+
+def test_developers_are_organisations_not_texts(tmp_path):
+    """Two spellings of one organisation make one row; a joint release counts for each of its organisations;
+    a developer no organisation file names keeps its own row. The newest-release table groups the same way."""
+    from kg.coverage import entity_tables
+    from kg.entities import load_entities
+
+    orgs, families = tmp_path / "orgs", tmp_path / "families"
+    orgs.mkdir()
+    families.mkdir()
+    (orgs / "qwen.yaml").write_text("name: Qwen Org\nkind: company\ncountry: CN\naliases: [Alibaba Qwen]\n")
+    (orgs / "lab.yaml").write_text("name: Some Lab\nkind: academic\n")
+    ents = load_entities(orgs, families)
+    records = [
+        {"id": "a", "developer": "Alibaba Qwen", "date": "2025-01-01"},
+        {"id": "b", "developer": "Qwen Org", "date": "2026-04-01", "name": "B"},
+        {"id": "c", "developer": "Qwen Org / Some Lab", "date": "2024-01-01"},
+        {"id": "d", "developer": "Nobody Known"},
+    ]
+    categories = {"a": "open-weight", "b": "closed-source", "c": "open-source"}
+    by_developer = {row[0]: row[1:] for row in tables(records, categories, ents)[1][2]}
+    assert by_developer == {"Qwen Org": [1, 1, 1, 0, 3], "Some Lab": [1, 0, 0, 0, 1],
+                            "Nobody Known": [0, 0, 0, 1, 1]}
+    newest = {row[0]: row[4:] for row in entity_tables(records, categories, ents)[0][2]}
+    assert newest["Qwen Org"] == ["2026-04-01", "B (`b`)"]
+    assert set(newest) == set(by_developer)
