@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, render_template, request, url_for
+from werkzeug.exceptions import NotFound
 
 from server.context import engine_of
 from server.results import negotiate, serialize_graph
@@ -24,15 +26,25 @@ def wants_html() -> bool:
     return best == "text/html" and not request.args.get("format")
 
 
-def rdf_response(turtle: str) -> Response:
-    """A Turtle document re-served in the negotiated RDF format."""
-    import pyoxigraph as ox
-
-    triples = [q.triple for q in ox.parse(turtle.encode(), format=ox.RdfFormat.TURTLE)]
+def graph_response(triples: list[ox.Triple]) -> Response:
+    """Triples in the RDF format the request negotiates (``format`` parameters, else Accept)."""
     media = negotiate(request.headers.get("Accept"), tuple(request.args.getlist("format")), "graph")
     response = Response(serialize_graph(triples, media), mimetype=media)
     response.headers["Vary"] = "Accept"
     return response
+
+
+def rdf_response(turtle: str) -> Response:
+    """A Turtle document re-served in the negotiated RDF format."""
+    return graph_response([q.triple for q in ox.parse(turtle.encode(), format=ox.RdfFormat.TURTLE)])
+
+
+def constructed(sparql: str, missing: str) -> Response:
+    """The graph a CONSTRUCT query builds, in the negotiated format; 404 saying ``missing`` when empty."""
+    triples = list(engine_of(current_app).internal_query(sparql))  # type: ignore[call-overload]
+    if not triples:
+        raise NotFound(missing)
+    return graph_response(triples)
 
 
 def _counts() -> dict[str, object]:

@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Iterable
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, current_app, render_template, request
+from flask import Blueprint, Response, current_app, render_template
 from werkzeug.exceptions import NotFound
 
 from kg.meaning import meaning
@@ -29,8 +29,7 @@ from kg.vocab import (
     local_name,
 )
 from server.context import engine_of
-from server.describe import wants_html
-from server.results import negotiate, serialize_graph
+from server.describe import constructed, wants_html
 from server.slugs import SLUG
 
 bp = Blueprint("entities", __name__)
@@ -107,13 +106,8 @@ def category_counts(models: Iterable[dict[str, object]]) -> list[tuple[str, int]
 
 
 def _describe(iri: str) -> Response:
-    triples = list(engine_of(current_app).internal_query(f"CONSTRUCT {{ <{iri}> ?p ?o }} WHERE {{ <{iri}> ?p ?o }}"))
-    if not triples:
-        raise NotFound(f"no resource <{iri}> in this knowledge graph")
-    media = negotiate(request.headers.get("Accept"), tuple(request.args.getlist("format")), "graph")
-    response = Response(serialize_graph(triples, media), mimetype=media)
-    response.headers["Vary"] = "Accept"
-    return response
+    return constructed(f"CONSTRUCT {{ <{iri}> ?p ?o }} WHERE {{ <{iri}> ?p ?o }}",
+                       f"no resource <{iri}> in this knowledge graph")
 
 
 def _html(template: str, **context: object) -> Response:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from flask import Blueprint, Response, current_app, render_template, request
+from flask import Blueprint, Response, current_app, render_template
 from rdflib import SKOS, URIRef
 from werkzeug.exceptions import NotFound
 
@@ -19,8 +19,7 @@ from kg import license_terms as lt
 from kg.licenses import kg_license_iris, known_license, license_label, license_text_url
 from kg.vocab import LICENSE, MODEL, SPDX, local_name
 from server.context import engine_of
-from server.describe import wants_html
-from server.results import negotiate, serialize_graph
+from server.describe import constructed, wants_html
 
 bp = Blueprint("licences", __name__)
 
@@ -94,13 +93,7 @@ def _describe(iri: str) -> Response:
         <{iri}> ?p ?o .
         OPTIONAL {{ ?o ?p2 ?o2 FILTER(isBlank(?o))
           OPTIONAL {{ ?o2 ?p3 ?o3 FILTER(isBlank(?o2)) OPTIONAL {{ ?o3 ?p4 ?o4 FILTER(isBlank(?o3)) }} }} }} }}"""
-    triples = list(engine_of(current_app).internal_query(sparql))  # type: ignore[call-overload]
-    if not triples:
-        raise NotFound(f"no licence <{iri}> in this knowledge graph")
-    media = negotiate(request.headers.get("Accept"), request.args.get("format"), "graph")
-    response = Response(serialize_graph(triples, media), mimetype=media)
-    response.headers["Vary"] = "Accept"
-    return response
+    return constructed(sparql, f"no licence <{iri}> in this knowledge graph")
 
 
 @bp.route("/license/<lid>")

@@ -27,7 +27,7 @@ from kg.vocab import (
 )
 from server import query_results
 from server.context import engine_of
-from server.describe import wants_html
+from server.describe import constructed, wants_html
 from server.reasons import EXPLANATION, grouped
 from server.results import negotiate, serialize_graph
 from server.slugs import SLUG
@@ -224,13 +224,7 @@ def _describe(iri: str, with_releases: bool) -> Response:
         if with_releases else ""
     )
     sparql = (f"CONSTRUCT {{ <{iri}> ?p ?o . ?r ?rp ?ro }} WHERE {{ {{ <{iri}> ?p ?o }}{releases} }}")
-    triples = list(engine_of(current_app).internal_query(sparql))  # type: ignore[call-overload]
-    if not triples:
-        raise NotFound(f"no resource <{iri}> in this knowledge graph")
-    media = negotiate(request.headers.get("Accept"), tuple(request.args.getlist("format")), "graph")
-    response = Response(serialize_graph(triples, media), mimetype=media)
-    response.headers["Vary"] = "Accept"
-    return response
+    return constructed(sparql, f"no resource <{iri}> in this knowledge graph")
 
 
 @bp.route("/model/<slug>")

@@ -30,6 +30,14 @@ def test_licence_rdf_by_content_negotiation(client):
     assert "odrl" in body and "3.2 Use Restrictions" in body
 
 
+def test_licence_rdf_format_parameters_like_other_pages(client):
+    """Repeated ``format`` values: the first usable one wins, as on model and entity pages."""
+    response = client.get("/license/gemma", query_string=[("format", "no-such"), ("format", "nt")],
+                          headers={"Accept": "text/html"})
+    assert response.status_code == 200 and response.mimetype == "application/n-triples"
+    assert response.headers["Vary"] == "Accept"
+
+
 def test_unknown_licence_is_404(client):
     assert client.get("/license/no-such-licence", headers={"Accept": "text/html"}).status_code == 404
     assert client.get("/license/%3Cscript%3E", headers={"Accept": "text/html"}).status_code == 404
