@@ -17,7 +17,7 @@ from kg.errors import UnreadableInputError
 from kg.parsing import InputTooLargeError, parse_rdf
 from kg.store import DERIVED_GRAPHS
 from server.context import engine_of
-from server.results import negotiate, serialize_graph
+from server.describe import graph_response
 from server.sparql import require_token
 
 bp = Blueprint("gsp", __name__)
@@ -105,11 +105,7 @@ def read() -> Response:
     pattern = "{ ?s ?p ?o }" if graph == "default" else f"{{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
     # ?default: the union default graph, as SPARQL sees it
     result = engine.internal_query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {pattern}")
-    triples = list(result)  # type: ignore[call-overload]
-    media = negotiate(request.headers.get("Accept"), tuple(request.args.getlist("format")), "graph")
-    response = Response(serialize_graph(triples, media), mimetype=media)
-    response.headers["Vary"] = "Accept"
-    return response
+    return graph_response(list(result))  # type: ignore[call-overload]
 
 
 @bp.route("/store", methods=["PUT", "POST", "DELETE"])
