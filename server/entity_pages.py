@@ -110,6 +110,23 @@ def _describe(iri: str) -> Response:
                        f"no resource <{iri}> in this knowledge graph")
 
 
+def _member_categories(rows: list[dict], group: str) -> dict[str, dict[str, str]]:
+    """Per IRI in column ``group``: each of its models (``?m``) with its category (``?type``), "unclassified"
+    when the model has none."""
+    per_group: dict[str, dict[str, str]] = {}
+    for row in rows:
+        model = _value(row, "m")
+        if model is None:
+            continue
+        members = per_group.setdefault(str(_value(row, group)), {})
+        kind = _value(row, "type")
+        if kind in _CATEGORY:
+            members[model] = _CATEGORY[str(kind)]
+        else:
+            members.setdefault(model, "unclassified")
+    return per_group
+
+
 def _html(template: str, **context: object) -> Response:
     response = Response(render_template(template, **context), mimetype="text/html")
     response.headers["Vary"] = "Accept"
@@ -125,18 +142,12 @@ def organisations() -> list[dict[str, object]]:
         OPTIONAL { ?o aio:organisationKind ?kind } OPTIONAL { ?o aio:country ?country }
         OPTIONAL { ?m aio:developedBy ?o OPTIONAL { ?m a ?type FILTER(STRSTARTS(STR(?type), STR(aio:))) } } }""")
     orgs: dict[str, dict[str, object]] = {}
-    categories: dict[str, dict[str, str]] = {}
     for row in rows:
         iri = str(_value(row, "o"))
         orgs.setdefault(iri, {"slug": _slug(iri, ORG), "name": _value(row, "name"),
                               "kind": _KIND.get(str(_value(row, "kind")), "unknown"),
                               "country": _value(row, "country") or "—"})
-        model = _value(row, "m")
-        if model is not None:
-            per = categories.setdefault(iri, {})
-            per.setdefault(model, "unclassified")
-            if _value(row, "type") in _CATEGORY:
-                per[model] = _CATEGORY[str(_value(row, "type"))]
+    categories = _member_categories(rows, "o")
     for iri, org in orgs.items():
         per = categories.get(iri, {})
         org["models"] = len(per)
@@ -197,21 +208,15 @@ def family_index() -> Response:
     """All families with their members' categories."""
     rows = _select("""SELECT ?f ?name ?m ?type WHERE { ?f a aio:ModelFamily ; schema:name ?name .
         OPTIONAL { ?m aio:inFamily ?f OPTIONAL { ?m a ?type FILTER(STRSTARTS(STR(?type), STR(aio:))) } } }""")
-    families: dict[str, dict[str, object]] = {}
+    names: dict[str, str | None] = {}
     for row in rows:
-        iri = str(_value(row, "f"))
-        fam = families.setdefault(iri, {"slug": _slug(iri, FAMILY), "name": _value(row, "name"), "members": {}})
-        model = _value(row, "m")
-        if model is not None:
-            members = fam["members"]
-            members.setdefault(model, "unclassified")  # type: ignore[union-attr]
-            if _value(row, "type") in _CATEGORY:
-                members[model] = _CATEGORY[str(_value(row, "type"))]  # type: ignore[index]
+        names.setdefault(str(_value(row, "f")), _value(row, "name"))
+    members = _member_categories(rows, "f")
     table = []
-    for fam in families.values():
-        counts = Counter(fam["members"].values())  # type: ignore[union-attr]
-        table.append({**fam, "size": len(fam["members"]), "counts": counts,  # type: ignore[arg-type]
-                      "mixed": len(counts) > 1})
+    for iri, name in names.items():
+        counts = Counter(members.get(iri, {}).values())
+        table.append({"slug": _slug(iri, FAMILY), "name": name, "members": members.get(iri, {}),
+                      "size": len(members.get(iri, {})), "counts": counts, "mixed": len(counts) > 1})
     table.sort(key=lambda f: str(f["name"]).casefold())
     return _html("families.html", families=table, categories=CATEGORY_ORDER)
 
