@@ -138,7 +138,6 @@ def negotiate(accept: str | None, format_param: str | tuple[str, ...] | None, ki
     output=tsv&...``), so every value counts and the first usable one wins. When none is usable and the Accept
     header states no preference either, the answer is 406 naming the parameter.
     """
-    offered = RESULT_TYPES[kind]
     values = (format_param,) if isinstance(format_param, str) else tuple(format_param or ())
     values = tuple(v for v in values if v and v.strip())
     for value in values:
@@ -147,30 +146,17 @@ def negotiate(accept: str | None, format_param: str | tuple[str, ...] | None, ki
             return media
     if values and not _states_preference(accept):
         raise NotAcceptableError(
-            f"format={values[0]!r} does not fit a {kind} result; use one of {', '.join(offered)}"
+            f"format={values[0]!r} does not fit a {kind} result; use one of {', '.join(RESULT_TYPES[kind])}"
         )
-    ranges = parse_accept(accept)
+    return _from_accept(parse_accept(accept), kind)
+
+
+def _from_accept(ranges: list[tuple[str, float]], kind: Kind) -> str:
+    """The offered type the Accept ranges rate highest (the first offered on a tie; the default for none)."""
+    offered = RESULT_TYPES[kind]
     if not ranges:
         return offered[0]
-    scores: dict[str, float] = {}
-    for media in offered:
-        names = {media} | {alias for alias in (*ALIASES, *GRAPH_ALIASES) if _alias(alias, kind) == media}
-        best: float | None = None
-        best_specificity = -1
-        for pattern, q in ranges:
-            main, _, _sub = pattern.partition("/")
-            if pattern in names:
-                specificity = 2
-            elif pattern == f"{main}/*" and any(n.startswith(main + "/") for n in names):
-                specificity = 1
-            elif pattern == "*/*":
-                specificity = 0
-            else:
-                continue
-            if specificity > best_specificity:
-                best, best_specificity = q, specificity
-        if best is not None and best > 0:
-            scores[media] = best
+    scores = {media: q for media in offered if (q := _quality(_names_of(media, kind), ranges))}
     if not scores and kind == "graph" and all(_alias(m, "solutions") in RESULT_TYPES["solutions"]
                                               for m, _ in ranges):
         # a client that asks only for SPARQL result formats (rdflib's SPARQLStore with returnFormat=json
@@ -182,6 +168,30 @@ def negotiate(accept: str | None, format_param: str | tuple[str, ...] | None, ki
         )
     top = max(scores.values())
     return next(m for m in offered if scores.get(m) == top)
+
+
+def _names_of(media: str, kind: Kind) -> set[str]:
+    """A media type and the aliases that stand for it in a ``kind`` result."""
+    return {media} | {alias for alias in (*ALIASES, *GRAPH_ALIASES) if _alias(alias, kind) == media}
+
+
+def _quality(names: set[str], ranges: list[tuple[str, float]]) -> float:
+    """The q-value of the most specific range matching any of ``names`` (exact, then type/*, then */*);
+    0 when none matches."""
+    best, best_specificity = 0.0, -1
+    for pattern, q in ranges:
+        main = pattern.partition("/")[0]
+        if pattern in names:
+            specificity = 2
+        elif pattern == f"{main}/*" and any(n.startswith(main + "/") for n in names):
+            specificity = 1
+        elif pattern == "*/*":
+            specificity = 0
+        else:
+            continue
+        if specificity > best_specificity:
+            best, best_specificity = q, specificity
+    return best
 
 
 def _states_preference(accept: str | None) -> bool:
