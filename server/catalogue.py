@@ -165,37 +165,9 @@ def _licence_label(iri: str, label: str) -> str:
 
 def build_rows(select: Select) -> list[ModelRow]:
     """Every model of the store, sorted by name (case-insensitive)."""
-    rows: dict[str, ModelRow] = {}
-    for r in select(BASE_QUERY):
-        iri = r["m"].value
-        if iri in rows or not isinstance(r["m"], ox.NamedNode):
-            continue
-        dev = r.get("dev")
-        rows[iri] = ModelRow(
-            id=r["id"].value, iri=iri, name=_text(r.get("name")) or r["id"].value,
-            developer=_text(r.get("devName")) or (local_name(dev.value) if isinstance(dev, ox.NamedNode)
-                                                  else _text(dev)),
-            issued=_text(r.get("issued")), as_of=_text(r.get("asOf")),
-        )
-    order = mof_order()
-    for r in select(TYPES_QUERY):
-        row = rows.get(r["m"].value)
-        if row is None:
-            continue
-        t = r["t"].value
-        if t in CATEGORY_OF:
-            row.category = CATEGORY_OF[t]
-        elif t in _MOF_OF and (row.mof is None or order.index(_MOF_OF[t]) < order.index(row.mof)):
-            row.mof = _MOF_OF[t]  # a Class I model is also of Classes II and III: keep the highest
-    for r in select(WEIGHTS_QUERY):
-        row = rows.get(r["m"].value)
-        if row is None:
-            continue
-        if "avail" in r:
-            row.weights = _AVAILABILITY.get(r["avail"].value, local_name(r["avail"].value))
-        if "lic" in r:
-            row.licence_iri = r["lic"].value if isinstance(r["lic"], ox.NamedNode) else None
-            row.licence = _licence_label(r["lic"].value if row.licence_iri else "", _text(r.get("licName")))
+    rows = _base_rows(select(BASE_QUERY))
+    _add_classes(rows, select(TYPES_QUERY))
+    _add_weights(rows, select(WEIGHTS_QUERY))
     for r in select(AVAILABLE_QUERY):
         row = rows.get(r["m"].value)
         if row is not None:
@@ -209,6 +181,50 @@ def build_rows(select: Select) -> list[ModelRow]:
                  *(name for _, name in row.orgs))
         row.search_text = " ".join(words).casefold()
     return sorted(rows.values(), key=lambda row: (row.name.casefold(), row.id))
+
+
+def _base_rows(found: list[dict[str, Any]]) -> dict[str, ModelRow]:
+    """A row per model IRI from BASE_QUERY (the developer's name, else its IRI's local name or its text)."""
+    rows: dict[str, ModelRow] = {}
+    for r in found:
+        iri = r["m"].value
+        if iri in rows or not isinstance(r["m"], ox.NamedNode):
+            continue
+        dev = r.get("dev")
+        rows[iri] = ModelRow(
+            id=r["id"].value, iri=iri, name=_text(r.get("name")) or r["id"].value,
+            developer=_text(r.get("devName")) or (local_name(dev.value) if isinstance(dev, ox.NamedNode)
+                                                  else _text(dev)),
+            issued=_text(r.get("issued")), as_of=_text(r.get("asOf")),
+        )
+    return rows
+
+
+def _add_classes(rows: dict[str, ModelRow], found: list[dict[str, Any]]) -> None:
+    """Each row's category and highest MOF class from TYPES_QUERY."""
+    order = mof_order()
+    for r in found:
+        row = rows.get(r["m"].value)
+        if row is None:
+            continue
+        t = r["t"].value
+        if t in CATEGORY_OF:
+            row.category = CATEGORY_OF[t]
+        elif t in _MOF_OF and (row.mof is None or order.index(_MOF_OF[t]) < order.index(row.mof)):
+            row.mof = _MOF_OF[t]  # a Class I model is also of Classes II and III: keep the highest
+
+
+def _add_weights(rows: dict[str, ModelRow], found: list[dict[str, Any]]) -> None:
+    """Each row's weights availability and licence from WEIGHTS_QUERY."""
+    for r in found:
+        row = rows.get(r["m"].value)
+        if row is None:
+            continue
+        if "avail" in r:
+            row.weights = _AVAILABILITY.get(r["avail"].value, local_name(r["avail"].value))
+        if "lic" in r:
+            row.licence_iri = r["lic"].value if isinstance(r["lic"], ox.NamedNode) else None
+            row.licence = _licence_label(r["lic"].value if row.licence_iri else "", _text(r.get("licName")))
 
 
 def _add_entities(rows: dict[str, ModelRow], found: list[dict[str, Any]], attribute: str) -> None:
