@@ -12,17 +12,23 @@ from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
+import rdflib
 from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
+from rdflib import OWL, RDF, RDFS, Literal, URIRef
+from rdflib.namespace import DCTERMS, SKOS
 from werkzeug.exceptions import NotFound
 
 from kg.meaning import meaning
+from kg.ontology import ontology_graph
 from kg.vocab import (
     ARTIFACT_SLUGS,
     ARTIFACTS,
     AVAILABILITY_VALUES,
+    BASE,
     CATEGORIES,
     DIMENSIONS,
     MODEL,
+    ONTOLOGY_IRI,
     local_name,
 )
 from server import query_results
@@ -258,52 +264,58 @@ def release(slug: str, part: str) -> Response:
     return _describe(f"{MODEL[slug]}/{part}", with_releases=False)
 
 
+#: The groups of the ontology's documentation page: (title, the OWL type of its terms).
+_TERM_GROUPS = (("Classes", OWL.Class), ("Object properties", OWL.ObjectProperty),
+                ("Datatype properties", OWL.DatatypeProperty), ("Annotation properties", OWL.AnnotationProperty),
+                ("Individuals", OWL.NamedIndividual))
+
+
 @lru_cache(maxsize=1)
 def _ontology() -> tuple[bytes, list[tuple[str, str, list[dict[str, object]]]], dict[str, str]]:
     """The ontology as Turtle, and its terms grouped for the HTML documentation."""
-    from rdflib import OWL, RDF, RDFS, Literal, URIRef
-    from rdflib.namespace import SKOS
-
-    from kg.ontology import ontology_graph
-
     g = ontology_graph()
     turtle = g.serialize(format="turtle").encode()
-    ns = "https://w3id.org/ai-openness/"
-
-    def text(node: URIRef, prop: URIRef) -> str | None:
-        found = [o for o in g.objects(node, prop) if isinstance(o, Literal)]
-        english = [o for o in found if o.language in (None, "en")]
-        return str((english or found)[0]) if found else None
-
-    def name(node: object) -> str:
-        return text(node, RDFS.label) or local_name(str(node)) if isinstance(node, URIRef) else "(expression)"
-
+    onto = URIRef(ONTOLOGY_IRI)
     header = {
-        "title": text(URIRef(ns + "ontology"), URIRef("http://purl.org/dc/terms/title")) or "AI Openness ontology",
-        "version": text(URIRef(ns + "ontology"), OWL.versionInfo) or "",
-        "description": text(URIRef(ns + "ontology"), URIRef("http://purl.org/dc/terms/description"))
-        or text(URIRef(ns + "ontology"), RDFS.comment) or "",
+        "title": _text(g, onto, DCTERMS.title) or "AI Openness ontology",
+        "version": _text(g, onto, OWL.versionInfo) or "",
+        "description": _text(g, onto, DCTERMS.description) or _text(g, onto, RDFS.comment) or "",
     }
     groups = []
-    for title, kind in (("Classes", OWL.Class), ("Object properties", OWL.ObjectProperty),
-                        ("Datatype properties", OWL.DatatypeProperty), ("Annotation properties",
-                                                                         OWL.AnnotationProperty),
-                        ("Individuals", OWL.NamedIndividual)):
-        terms = []
-        for node in sorted({s for s in g.subjects(RDF.type, kind) if isinstance(s, URIRef) and str(s).startswith(ns)}):
-            terms.append({
-                "iri": str(node),
-                "anchor": local_name(str(node)) if "#" in str(node) else str(node)[len(ns):].replace("/", "-"),
-                "label": name(node),
-                "definition": text(node, SKOS.definition) or text(node, RDFS.comment),
-                "parents": [(name(p), str(p)) for p in g.objects(node, RDFS.subClassOf) if isinstance(p, URIRef)],
-                "types": [(name(t), str(t)) for t in g.objects(node, RDF.type)
-                          if isinstance(t, URIRef) and str(t).startswith(ns)],
-                "domain": [(name(p), str(p)) for p in g.objects(node, RDFS.domain) if isinstance(p, URIRef)],
-                "range": [(name(p), str(p)) for p in g.objects(node, RDFS.range) if isinstance(p, URIRef)],
-            })
-        groups.append((title, kind.split("#")[-1], terms))
+    for title, kind in _TERM_GROUPS:
+        nodes = sorted({s for s in g.subjects(RDF.type, kind) if isinstance(s, URIRef) and str(s).startswith(BASE)})
+        groups.append((title, kind.split("#")[-1], [_term(g, node) for node in nodes]))
     return turtle, groups, header
+
+
+def _text(g: rdflib.Graph, node: URIRef, prop: URIRef) -> str | None:
+    """A literal value of ``prop``, English or untagged first."""
+    found = [o for o in g.objects(node, prop) if isinstance(o, Literal)]
+    english = [o for o in found if o.language in (None, "en")]
+    return str((english or found)[0]) if found else None
+
+
+def _name(g: rdflib.Graph, node: object) -> str:
+    return _text(g, node, RDFS.label) or local_name(str(node)) if isinstance(node, URIRef) else "(expression)"
+
+
+def _term(g: rdflib.Graph, node: URIRef) -> dict[str, object]:
+    """One term of the documentation: its anchor, label, definition, parents, types, domain and range."""
+
+    def named(prop: URIRef, ours_only: bool = False) -> list[tuple[str, str]]:
+        return sorted((_name(g, o), str(o)) for o in g.objects(node, prop)
+                      if isinstance(o, URIRef) and (not ours_only or str(o).startswith(BASE)))
+
+    return {
+        "iri": str(node),
+        "anchor": local_name(str(node)) if "#" in str(node) else str(node)[len(BASE):].replace("/", "-"),
+        "label": _name(g, node),
+        "definition": _text(g, node, SKOS.definition) or _text(g, node, RDFS.comment),
+        "parents": named(RDFS.subClassOf),
+        "types": named(RDF.type, ours_only=True),
+        "domain": named(RDFS.domain),
+        "range": named(RDFS.range),
+    }
 
 
 def ontology_version_info() -> str:
