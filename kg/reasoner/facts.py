@@ -1,30 +1,31 @@
-"""Per-model facts read from record triples, and the choice of the deciding claim per artifact.
+"""Per-model facts read from record triples or plain records, and the choice of the deciding claim per
+artifact.
 
-Records may carry several claims about one artifact (imported from several sources). Both stay in the
-graph with their sources; the classifier decides on one per artifact, by the rule in ``deciding_claim``.
+Which facts there are is the record field table's (``kg.records.fields``): each row with a ``fact`` names the
+attribute of ``ModelFacts`` or ``Claim`` its values fill, and its codec (``kg.records.mapping``) says what a
+plain value becomes. Records may carry several claims about one artifact (imported from several sources).
+Both stay in the graph with their sources; the classifier decides on one per artifact, by the rule in
+``deciding_claim``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 import pyoxigraph as ox
 
 from kg.perf import gc_paused
 from kg.records import terms as P
-from kg.records.entity_fields import P_FAMILY, P_MODALITY, family_key, modality_keys
+from kg.records.fields import CLAIM_FIELDS, RECORD_FIELDS, STATE_FIELDS, Field
+from kg.records.mapping import CODECS
 from kg.records.terms import term_key
-from kg.vocab import AIO, ARTIFACTS, AVAILABILITY, MODEL
+from kg.vocab import AIO, ARTIFACTS, MODEL
 
 KNOWN_AVAILABILITY = {str(AIO.Public), str(AIO.Gated), str(AIO.NotReleased)}
-_WANTED = {
-    P.RDF_TYPE.value, P.P_ID.value, P.P_NAME.value, P.P_DEVELOPER.value, P.P_SOURCE.value, P.P_AS_OF.value,
-    P.P_CHECKED.value, P.P_RELEASE.value, P.P_ARTIFACT.value, P.P_AVAILABILITY.value, P.P_LICENSE.value,
-    P.P_URL.value, P.RDFS_LABEL.value, P.P_ISSUED.value, P_FAMILY.value, P_MODALITY.value,
-}
+#: Artifact slug -> its kind's IRI.
+_ARTIFACT_IRIS = {slug: str(iri) for slug, iri in ARTIFACTS.items()}
 
 
 @dataclass(slots=True)  # slots: 100,000 models make about a million of these
@@ -73,6 +74,51 @@ class ModelFacts:
         return out
 
 
+#: A codec's ``keys``: (plain value, licence labels to note) -> the values the facts keep.
+Keys = Callable[[Any, dict[str, str]], list[str]]
+
+
+@dataclass(frozen=True, slots=True)
+class FactField:
+    """A row of the field table that fills a fact: where its values come from and where they go."""
+
+    key: str
+    predicate: str
+    attr: str
+    #: True for a list attribute (every value), False for a single one (the first value).
+    many: bool
+    keys: Keys
+
+
+def fact_fields(table: Iterable[Field], target: type) -> tuple[FactField, ...]:
+    """The rows of ``table`` that fill attributes of ``target`` (``ModelFacts`` or ``Claim``)."""
+    lists = {f.name for f in fields(target) if f.default_factory is list}
+    names = {f.name for f in fields(target)}
+    out = []
+    for f in table:
+        if f.fact is None:
+            continue
+        if f.fact not in names or f.term is None or f.predicate is None or f.fact in {o.attr for o in out}:
+            raise ValueError(f"field {f.key!r}: fact {f.fact!r} needs an attribute of {target.__name__} no other "
+                             "field fills, a codec and a predicate")
+        out.append(FactField(f.key, f.predicate, f.fact, f.fact in lists, CODECS[f.term].keys))
+    return tuple(out)
+
+
+MODEL_FACTS = fact_fields(RECORD_FIELDS, ModelFacts)
+CLAIM_FACTS = fact_fields(CLAIM_FIELDS, Claim)
+#: Plain key -> (attribute, many, codec keys): what ``_fill_plain`` unpacks per value.
+_Fill = tuple[str, bool, Keys]
+_MODEL_FILLS: dict[str, _Fill] = {f.key: (f.attr, f.many, f.keys) for f in MODEL_FACTS}
+_CLAIM_FILLS: dict[str, _Fill] = {f.key: (f.attr, f.many, f.keys) for f in CLAIM_FACTS}
+#: The state fields whose free-text licences' labels the facts note (the graph labels them wherever they are).
+_STATE_LICENCES = tuple(f for f in STATE_FIELDS if f.term == "license")
+_WANTED = {
+    P.RDF_TYPE.value, P.P_RELEASE.value, P.P_ARTIFACT.value, P.RDFS_LABEL.value,
+    *(f.predicate for f in MODEL_FACTS), *(f.predicate for f in CLAIM_FACTS),
+}
+
+
 def deciding_claim(claims: list[Claim]) -> Claim:
     """The claim the classifier uses, by the merge rule of ``kg.merge`` (one rule for import and reasoning)."""
     from kg.merge import choose_deciding_claim
@@ -80,36 +126,8 @@ def deciding_claim(claims: list[Claim]) -> Claim:
     return choose_deciding_claim(claims)
 
 
-@cache
-def _artifact_iris() -> dict[str, str]:
-    """Artifact slug -> kind IRI."""
-    return {slug: str(iri) for slug, iri in ARTIFACTS.items()}
-
-
-@cache
-def _availability_iris() -> dict[str, str]:
-    """Availability value -> its IRI."""
-    return {value: str(iri) for value, iri in AVAILABILITY.items()}
-
-
 def _release_of(claim: Claim) -> str:
     return claim.release
-
-
-def _licences_of_value(value: Any) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
-    """The licence keys of a claim's licence value, and the labels of its free-text licences."""
-    keys: list[str] = []
-    labels: list[tuple[str, str]] = []
-    for node, extra in P.license_nodes(value):
-        key = term_key(node)
-        keys.append(key)
-        if extra:
-            labels.append((key, extra[-1].object.value))
-    return tuple(keys), tuple(labels)
-
-
-def _key(term: Any) -> str:
-    return term.value if not isinstance(term, ox.BlankNode) else f"_:{term.value}"
 
 
 def collect_facts(triples: Iterable[Any]) -> dict[str, ModelFacts]:
@@ -156,97 +174,78 @@ def collect_facts(triples: Iterable[Any]) -> dict[str, ModelFacts]:
 
 def _assemble(models: dict[str, ModelFacts], model_of_release: dict[str, str],
               props: dict[str, dict[str, list[str]]], labels: dict[str, str]) -> dict[str, ModelFacts]:
-    """Per-model facts from statements grouped by subject (the common tail of both fact collectors)."""
-    releases: dict[str, Claim] = {}
+    """Per-model facts from statements grouped by subject (predicate IRI -> values): the common tail of
+    ``collect_facts`` and of the plain collector when records merge."""
+    artifact = P.P_ARTIFACT.value
     for release, model in model_of_release.items():
         rp = props.get(release, {})
-        kinds = rp.get(P.P_ARTIFACT.value)
+        kinds = rp.get(artifact)
         if not kinds:
             continue
-        avail = rp.get(P.P_AVAILABILITY.value)
-        releases[release] = Claim(
-            release=release, kind=kinds[0], availability=avail[0] if avail else None,
-            licences=rp.get(P.P_LICENSE.value, []), sources=rp.get(P.P_SOURCE.value, []),
-            urls=rp.get(P.P_URL.value, []), as_of=(rp.get(P.P_AS_OF.value) or [None])[0],
-            checked=(rp.get(P.P_CHECKED.value) or [None])[0],
-        )
-        models[model].claims.setdefault(kinds[0], []).append(releases[release])
+        claim = Claim(release=release, kind=kinds[0])
+        _fill_grouped(claim, rp, CLAIM_FACTS)
+        _add_claim(models[model].claims, kinds[0], claim)
     for iri, facts in models.items():
-        mp = props.get(iri, {})
-        facts.id = (mp.get(P.P_ID.value) or [""])[0]
-        facts.name = (mp.get(P.P_NAME.value) or [facts.id])[0]
-        facts.developer = (mp.get(P.P_DEVELOPER.value) or [""])[0]
-        facts.sources = mp.get(P.P_SOURCE.value, [])
-        facts.as_of = (mp.get(P.P_AS_OF.value) or [None])[0]
-        facts.checked = (mp.get(P.P_CHECKED.value) or [None])[0]
-        facts.family = (mp.get(P_FAMILY.value) or [None])[0]
-        facts.modalities = sorted(set(mp.get(P_MODALITY.value, [])))
+        _fill_grouped(facts, props.get(iri, {}), MODEL_FACTS)
         facts.labels = labels
-        for kind, claims in facts.claims.items():
-            claims.sort(key=lambda c: c.release)
-            facts.deciding[kind] = claims[0] if len(claims) == 1 else deciding_claim(claims)
+        _settle(facts)
     return models
 
 
-def _texts(value: Any) -> list[str]:
-    """``[text(v) for v in as_list(value)]``, with a short cut for the usual single string."""
-    if value is None:
-        return []
-    if value.__class__ is str:
-        if ";" not in value:
-            stripped = value.strip()
-            return [stripped] if stripped else []
-        return [part.strip() for part in value.split(";") if part.strip()]
-    return [P.text(v) for v in P.as_list(value)]
+def _fill_grouped(target: ModelFacts | Claim, props: Mapping[str, list[str]], facts: tuple[FactField, ...]) -> None:
+    """Set ``target``'s facts from a subject's grouped statements."""
+    for f in facts:
+        values = props.get(f.predicate)
+        if values:
+            setattr(target, f.attr, values if f.many else values[0])
 
 
-@lru_cache(maxsize=4096)
-def _licences_of_text(value: str) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
-    """``_licences_of_value`` of a licence cell, cached per text (a file uses a few licences many times)."""
-    return _licences_of_value(value)
+def _fill_plain(target: ModelFacts | Claim, mapping: Mapping[str, Any], facts: Mapping[str, _Fill],
+                labels: dict[str, str]) -> None:
+    """Set ``target``'s facts from a plain record or claim, each value as its field's codec keeps it. Walks
+    the mapping's keys, not the table's: a claim states a few of its fields."""
+    fill_of = facts.get
+    for key, value in mapping.items():
+        fill = fill_of(key)
+        if fill is not None and value is not None:
+            attr, many, codec_keys = fill
+            if keys := codec_keys(value, labels):
+                setattr(target, attr, keys if many else keys[0])
 
 
-def _availability(value: Any) -> str | None:
-    """A claim's availability as the collectors store it: the IRI of a known value, else the text; None if empty."""
-    if value in (None, ""):
-        return None
-    value = P.text(value)
-    return _availability_iris().get(value, value)
+def _settle(facts: ModelFacts) -> None:
+    """What holds for every model's facts however they were collected: a model without a name is called by
+    its id, modalities are a sorted set, and each artifact kind has its deciding claim."""
+    if not facts.name:
+        facts.name = facts.id
+    if facts.modalities:
+        facts.modalities = sorted(set(facts.modalities))
+    deciding = facts.deciding
+    for kind, claims in facts.claims.items():
+        if len(claims) == 1:
+            deciding[kind] = claims[0]
+        else:
+            claims.sort(key=_release_of)
+            deciding[kind] = deciding_claim(claims)
 
 
-def _licence_keys(value: Any, labels: dict[str, str], cache: dict[str, tuple[str, ...]]) -> list[str]:
-    """The licence keys of a claim's licence value, noting free-text licences' labels in ``labels``."""
-    if value.__class__ is str:
-        keys, named = _licences_of_text(value)
-        cache[value] = keys
-    else:
-        keys, named = _licences_of_value(value)
-    for key, label in named:
-        labels[key] = label
-    return list(keys)
-
-
-def _claim(release: str, kind: str, claim: Mapping[str, Any], labels: dict[str, str],
-           licence_cache: dict[str, tuple[str, ...]]) -> Claim:
-    """One claim of a plain record (any shape ``claims_of`` gives)."""
-    licence = claim.get("license")
-    first_as_of = _texts(claim.get("as_of"))
-    first_checked = _texts(claim.get("checked"))
-    return Claim(
-        release, kind, _availability(claim.get("availability")),
-        [] if licence is None else _licence_keys(licence, labels, licence_cache),
-        _texts(claim.get("source")), _texts(claim.get("url")),
-        first_as_of[0] if first_as_of else None, first_checked[0] if first_checked else None,
-    )
-
-
-def _note_history_labels(claim: Mapping[str, Any], labels: dict[str, str],
-                         licence_cache: dict[str, tuple[str, ...]]) -> None:
+def _note_history_labels(claim: Mapping[str, Any], labels: dict[str, str]) -> None:
     """Note the labels of the free-text licences a claim's history names, as ``collect_facts`` does."""
     history = claim.get("history")
     for state in history if isinstance(history, list) else []:
-        if isinstance(state, Mapping) and state.get("license") is not None:
-            _licence_keys(state["license"], labels, licence_cache)
+        if isinstance(state, Mapping):
+            for f in _STATE_LICENCES:
+                if (value := state.get(f.key)) is not None:
+                    CODECS[f.term or ""].keys(value, labels)
+
+
+def _claim(release: str, kind: str, entry: Mapping[str, Any], labels: dict[str, str]) -> Claim:
+    """One claim of a plain record (any shape ``claims_of`` gives)."""
+    claim = Claim(release, kind)
+    _fill_plain(claim, entry, _CLAIM_FILLS, labels)
+    if entry.get("history"):
+        _note_history_labels(entry, labels)
+    return claim
 
 
 def collect_facts_from_plain(records: Iterable[tuple[int, Mapping[str, Any]]]) -> dict[str, ModelFacts]:
@@ -267,64 +266,37 @@ class _Merges(Exception):
     """Two records name one model, or two claims one release node: their statements merge as in RDF."""
 
 
-@dataclass(slots=True)
-class _Lookups:
-    """What the direct collector looks up for every claim, built once per call."""
-
-    artifact_iris: dict[str, str]
-    availability_iris: dict[str, str]
-    labels: dict[str, str] = field(default_factory=dict)
-    #: licence cell -> its licence keys (the labels of free-text ones are in ``labels`` once seen)
-    licence_cache: dict[str, tuple[str, ...]] = field(default_factory=dict)
-
-
 def _collect_direct(records: list[tuple[int, Mapping[str, Any]]]) -> dict[str, ModelFacts] | None:
     """Facts built record by record, without grouping statements by subject first (the common case).
 
     Returns None when two records name the same model or two claims of a record the same release node:
     their statements then merge as in RDF, which ``_collect_grouped`` does.
     """
-    lookups = _Lookups(_artifact_iris(), _availability_iris())
+    labels: dict[str, str] = {}
     models: dict[str, ModelFacts] = {}
     try:
         for index, record in records:
-            facts, named = _direct_model(index, record, lookups.labels)
+            facts, named = _direct_model(index, record, labels)
             if facts.iri in models:
                 return None
             models[facts.iri] = facts
             artifacts = record.get("artifacts") or {}
             if isinstance(artifacts, Mapping) and artifacts:
-                _direct_claims(facts, named, artifacts, lookups)
-                _decide(facts)
+                _direct_claims(facts, named, artifacts)
+            _settle(facts)
     except _Merges:
         return None
     return models
 
 
-def _first(values: list[str] | None) -> str | None:
-    return values[0] if values else None
-
-
 def _direct_model(index: int, record: Mapping[str, Any], labels: dict[str, str]) -> tuple[ModelFacts, bool]:
     """A record's model-level facts, and whether its id names the model (else a blank node does)."""
-    get, text, texts = record.get, P.text, _texts
-    rid = get("id")
-    s = text(rid) if rid is not None else ""
+    rid = record.get("id")
+    s = P.text(rid) if rid is not None else ""
     named = bool(s and P.ID_SAFE.match(s))
     m = ox.NamedNode(str(MODEL) + s).value if named else f"_:record{index}"  # validates as ``model_node``
-    names, developers = texts(get("name")), texts(get("developer"))
-    as_of = texts(value) if (value := get("as_of")) is not None else None
-    checked = texts(value) if (value := get("checked")) is not None else None
-    facts = ModelFacts(
-        iri=m, id=text(rid) if rid not in (None, "") else "", sources=texts(get("source")),
-        as_of=_first(as_of), checked=_first(checked), labels=labels,
-    )
-    facts.name = names[0] if names else facts.id
-    facts.developer = developers[0] if developers else ""
-    if (family := get("family")) is not None:
-        facts.family = family_key(family)
-    if (modality := get("modality")) is not None:
-        facts.modalities = sorted(set(modality_keys(modality)))
+    facts = ModelFacts(iri=m, labels=labels)
+    _fill_plain(facts, record, _MODEL_FILLS, labels)
     return facts, named
 
 
@@ -336,54 +308,24 @@ def _add_claim(by_kind: dict[str, list[Claim]], kind: str, claim: Claim) -> None
         same.append(claim)
 
 
-def _direct_claims(facts: ModelFacts, named: bool, artifacts: Mapping[str, Any], lookups: _Lookups) -> None:
+def _direct_claims(facts: ModelFacts, named: bool, artifacts: Mapping[str, Any]) -> None:
     """Every claim of a record's artifacts into ``facts.claims``; raises ``_Merges`` when nodes collide."""
-    m, by_kind, text = facts.iri, facts.claims, P.text
+    m, by_kind, labels = facts.iri, facts.claims, facts.labels
     releases: set[str] | None = None
     for slug, entry in artifacts.items():
-        slug = slug.strip() if slug.__class__ is str else text(slug)
-        kind = lookups.artifact_iris.get(slug)
+        slug = slug.strip() if slug.__class__ is str else P.text(slug)
+        kind = _ARTIFACT_IRIS.get(slug)
         if kind in by_kind:  # two keys for one artifact (" weights" and "weights"): their claims merge
             raise _Merges
         if named and kind is not None and entry.__class__ is dict:
             # the usual entry: one claim about a known artifact, as every CSV cell gives
-            _add_claim(by_kind, kind, _usual_claim(f"{m}#{slug}", kind, entry, lookups))
+            _add_claim(by_kind, kind, _claim(f"{m}#{slug}", kind, entry, labels))
         else:
-            releases = _general_claims(facts, named, slug, kind, entry, releases, lookups)
-
-
-def _usual_claim(release: str, kind: str, entry: dict[str, Any], lookups: _Lookups) -> Claim:
-    """One claim given as a mapping of strings, read with the fewest conversions (the hot path)."""
-    texts, cget = _texts, entry.get
-    availability = cget("availability")
-    if availability.__class__ is str:
-        value = lookups.availability_iris.get(availability)
-        availability = value if value is not None else _availability(availability)
-    elif availability is not None:
-        availability = _availability(availability)
-    licence = cget("license")
-    if licence is None:
-        licences: list[str] = []
-    elif licence.__class__ is str and (known := lookups.licence_cache.get(licence)) is not None:
-        licences = list(known)
-    else:
-        licences = _licence_keys(licence, lookups.labels, lookups.licence_cache)
-    value = cget("url")
-    if value.__class__ is str and ";" not in value:
-        value = value.strip()
-        urls = [value] if value else []
-    else:
-        urls = [] if value is None else texts(value)
-    sources = texts(value) if (value := cget("source")) is not None else []
-    claim_as_of = texts(value) if (value := cget("as_of")) is not None else None
-    claim_checked = texts(value) if (value := cget("checked")) is not None else None
-    if cget("history"):
-        _note_history_labels(entry, lookups.labels, lookups.licence_cache)
-    return Claim(release, kind, availability, licences, sources, urls, _first(claim_as_of), _first(claim_checked))
+            releases = _general_claims(facts, named, slug, kind, entry, releases)
 
 
 def _general_claims(facts: ModelFacts, named: bool, slug: str, kind: str | None, entry: Any,
-                    releases: set[str] | None, lookups: _Lookups) -> set[str] | None:
+                    releases: set[str] | None) -> set[str] | None:
     """Claims of an unusual entry (several claims, an unknown artifact, a blank-node model); returns the
     release nodes seen so far once they may collide."""
     m, by_kind = facts.iri, facts.claims
@@ -395,7 +337,7 @@ def _general_claims(facts: ModelFacts, named: bool, slug: str, kind: str | None,
             if kind in by_kind:
                 raise _Merges
     for n, claim in enumerate(entries, start=1):
-        if named and n == 1 and slug in lookups.artifact_iris:
+        if named and n == 1 and slug in _ARTIFACT_IRIS:
             release = f"{m}#{slug}"
         else:
             model = ox.NamedNode(m) if named else ox.BlankNode(m[2:])
@@ -404,71 +346,43 @@ def _general_claims(facts: ModelFacts, named: bool, slug: str, kind: str | None,
             if release in releases:
                 raise _Merges
             releases.add(release)
-        _add_claim(by_kind, kind, _claim(release, kind, claim, lookups.labels, lookups.licence_cache))
-        if claim.get("history"):
-            _note_history_labels(claim, lookups.labels, lookups.licence_cache)
+        _add_claim(by_kind, kind, _claim(release, kind, claim, facts.labels))
     return releases
-
-
-def _decide(facts: ModelFacts) -> None:
-    """The deciding claim per artifact kind, by ``deciding_claim`` where a kind has several."""
-    deciding = facts.deciding
-    for kind, claims in facts.claims.items():
-        if len(claims) == 1:
-            deciding[kind] = claims[0]
-        else:
-            claims.sort(key=_release_of)
-            deciding[kind] = deciding_claim(claims)
 
 
 def _collect_grouped(records: Iterable[tuple[int, Mapping[str, Any]]]) -> dict[str, ModelFacts]:
     """Plain records' statements grouped by subject, then assembled: the general case, where records merge."""
-    artifact_iris, availability_iris = _artifact_iris(), _availability_iris()
     models: dict[str, ModelFacts] = {}
     model_of_release: dict[str, str] = {}
     props: dict[str, dict[str, list[str]]] = {}
     labels: dict[str, str] = {}
-    as_list, text = P.as_list, P.text
+    artifact = P.P_ARTIFACT.value
     for index, record in records:
         model = P.model_node(record.get("id"), f"record{index}")
         m = term_key(model)
         if m not in models:
             models[m] = ModelFacts(iri=m)
-        mp = props.setdefault(m, {})
-        if record.get("id") not in (None, ""):
-            mp.setdefault(P.P_ID.value, []).append(text(record["id"]))
-        for key, predicate in (("name", P.P_NAME), ("developer", P.P_DEVELOPER), ("source", P.P_SOURCE),
-                               ("as_of", P.P_AS_OF), ("checked", P.P_CHECKED)):
-            values = as_list(record.get(key))
-            if values:
-                mp.setdefault(predicate.value, []).extend(text(v) for v in values)
-        if (family := family_key(record.get("family"))) is not None:
-            mp.setdefault(P_FAMILY.value, []).append(family)
-        mp.setdefault(P_MODALITY.value, []).extend(modality_keys(record.get("modality")))
+        _group_plain(props.setdefault(m, {}), record, MODEL_FACTS, labels)
         artifacts = record.get("artifacts") or {}
         if not isinstance(artifacts, Mapping):
             continue
         for slug, entry in artifacts.items():
-            slug = text(slug)
+            slug = P.text(slug)
             for n, claim in enumerate(P.claims_of(entry), start=1):
                 r = term_key(P.release_node(model, slug, n))
                 model_of_release[r] = m
                 rp = props.setdefault(r, {})
-                rp.setdefault(P.P_ARTIFACT.value, []).append(artifact_iris.get(slug, slug))
-                availability = claim.get("availability")
-                if availability not in (None, ""):
-                    value = text(availability)
-                    rp.setdefault(P.P_AVAILABILITY.value, []).append(availability_iris.get(value, value))
-                for node, extra in P.license_nodes(claim.get("license")):
-                    key = term_key(node)
-                    rp.setdefault(P.P_LICENSE.value, []).append(key)
-                    if extra:
-                        labels[key] = extra[-1].object.value
+                rp.setdefault(artifact, []).append(_ARTIFACT_IRIS.get(slug, slug))
+                _group_plain(rp, claim, CLAIM_FACTS, labels)
                 if claim.get("history"):
-                    _note_history_labels(claim, labels, {})
-                for key, predicate in (("url", P.P_URL), ("source", P.P_SOURCE), ("as_of", P.P_AS_OF),
-                                       ("checked", P.P_CHECKED)):
-                    values = as_list(claim.get(key))
-                    if values:
-                        rp.setdefault(predicate.value, []).extend(text(v) for v in values)
+                    _note_history_labels(claim, labels)
     return _assemble(models, model_of_release, props, labels)
+
+
+def _group_plain(props: dict[str, list[str]], mapping: Mapping[str, Any], facts: tuple[FactField, ...],
+                 labels: dict[str, str]) -> None:
+    """Add a plain mapping's fact values to a subject's grouped statements, as its triples would."""
+    for f in facts:
+        value = mapping.get(f.key)
+        if value is not None and (keys := f.keys(value, labels)):
+            props.setdefault(f.predicate, []).extend(keys)

@@ -1,5 +1,5 @@
 """The nested record fields of docs/design.md section 7 (parameters and lineage) to RDF and back, and the
-helpers the fact collectors and importers use for the section 7 fields.
+helpers the CSV writer and importers use for them.
 
 Family, modality, weights date and organisations are plain fields of the table (``kg.records.fields``);
 ``record_to_triples`` calls ``parameter_triples`` and ``derivation_triples``, ``records_from_triples``
@@ -15,17 +15,13 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from kg.records.terms import as_list, entity_ref, iri_or_literal, text
-from kg.vocab import AIO, DERIVATION_KIND_SLUGS, DERIVATION_KINDS, FAMILY, MODALITIES, MODALITY_SLUGS, MODEL
+from kg.records.terms import as_list, iri_or_literal, text
+from kg.vocab import AIO, DERIVATION_KIND_SLUGS, DERIVATION_KINDS, FAMILY, MODEL
 
 _N = ox.NamedNode
 XSD_INTEGER = _N("http://www.w3.org/2001/XMLSchema#integer")
-P_FAMILY = _N(str(AIO.inFamily))
-P_MODALITY = _N(str(AIO.modality))
 P_TOTAL = _N(str(AIO.totalParameters))
 P_ACTIVE = _N(str(AIO.activeParameters))
-P_WEIGHTS_DATE = _N(str(AIO.weightsReleased))
-P_DEVELOPED_BY = _N(str(AIO.developedBy))
 P_DERIVATION = _N(str(AIO.derivation))
 P_BASE_MODEL = _N(str(AIO.baseModel))
 P_DERIVATION_KIND = _N(str(AIO.derivationKind))
@@ -34,9 +30,7 @@ P_BASED_ON = _N("https://schema.org/isBasedOn")
 P_SOURCE = _N("http://www.w3.org/ns/prov#wasDerivedFrom")
 RDF_TYPE = _N("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 
-_MODALITY_NODES = {slug: _N(str(iri)) for slug, iri in MODALITIES.items()}
 _KIND_NODES = {slug: _N(str(iri)) for slug, iri in DERIVATION_KINDS.items()}
-_MODALITY_OF = {_N(str(iri)): slug for iri, slug in MODALITY_SLUGS.items()}
 _KIND_OF = {_N(str(iri)): slug for iri, slug in DERIVATION_KIND_SLUGS.items()}
 _SCALE = {"": 1, "k": 10**3, "m": 10**6, "b": 10**9, "t": 10**12}
 _COUNT = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kKmMbBtT]?)\s*$")
@@ -108,12 +102,6 @@ def _model_ref(value: str) -> ox.NamedNode | ox.Literal:
     return iri_or_literal(value if ":" in value else str(MODEL[value]))
 
 
-def family_key(value: Any) -> str | None:
-    """The family a record names, as the fact collectors keep it (the value of its first statement)."""
-    values = as_list(value)
-    return entity_ref(FAMILY, text(values[0])).value if values else None
-
-
 def family_slug(key: str | None) -> str | None:
     """A family IRI as its slug (other values as they are)."""
     return None if key is None else _strip(key, FAMILY)
@@ -125,16 +113,6 @@ def derivation_node(model: ox.NamedNode | ox.BlankNode, n: int) -> ox.NamedNode 
     if isinstance(model, ox.NamedNode):
         return _N(f"{model.value}#{suffix}")
     return ox.BlankNode(f"{model.value}_{suffix.replace('-', '_')}")
-
-
-def modality_keys(value: Any) -> list[str]:
-    """The modality values of a record's ``modality`` field as the graph holds them: an IRI, else the text."""
-    out = []
-    for item in as_list(value):
-        slug = text(item)
-        node = _MODALITY_NODES.get(slug)
-        out.append(node.value if node is not None else slug)
-    return out
 
 
 def parameter_triples(model: ox.NamedNode | ox.BlankNode, record: Mapping[str, Any],

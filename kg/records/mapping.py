@@ -8,7 +8,7 @@ order; nested fields (parameters, based_on, artifacts, history) are handed to th
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 import pyoxigraph as ox
@@ -49,6 +49,9 @@ class Codec:
 
     def keys(self, value: Any, labels: dict[str, str]) -> list[str]:
         """What the fact collectors keep of a plain value: each term's value (``_:id`` for a blank node)."""
+        if value.__class__ is str and ";" not in value:  # the usual cell, on the path of classifying a file
+            value = value.strip()
+            return [value] if value else []
         return texts(value)
 
 
@@ -120,6 +123,8 @@ class Vocabulary(Codec):
         self.nodes = nodes
         self.values = {node: value for value, node in nodes.items()}
         self.single = single
+        #: a listed value -> its key, for the usual cell that is exactly one listed value
+        self.listed = {value: [node.value] for value, node in nodes.items()}
 
     def _items(self, value: Any) -> list[str]:
         if self.single:
@@ -133,6 +138,8 @@ class Vocabulary(Codec):
         return self.values.get(term, term.value)
 
     def keys(self, value: Any, labels: dict[str, str]) -> list[str]:
+        if value.__class__ is str and (listed := self.listed.get(value)) is not None:
+            return listed.copy()
         nodes = self.nodes
         out = []
         for s in self._items(value):
@@ -157,13 +164,28 @@ class License(Codec):
         return license_text(term, labels)
 
     def keys(self, value: Any, labels: dict[str, str]) -> list[str]:
-        keys = []
-        for node, extra in license_nodes(value):
-            key = term_key(node)
-            keys.append(key)
-            if extra:
-                labels[key] = extra[-1].object.value
-        return keys
+        keys, named = _licence_keys_of_text(value) if value.__class__ is str else _licence_keys(value)
+        if named:
+            labels.update(named)
+        return list(keys)
+
+
+def _licence_keys(value: Any) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
+    """The keys of a licence value's licences, and (key, name) of each free-text one."""
+    keys: list[str] = []
+    named: list[tuple[str, str]] = []
+    for node, extra in license_nodes(value):
+        key = term_key(node)
+        keys.append(key)
+        if extra:
+            named.append((key, extra[-1].object.value))
+    return tuple(keys), tuple(named)
+
+
+@lru_cache(maxsize=4096)
+def _licence_keys_of_text(value: str) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
+    """``_licence_keys`` of a licence cell, once per text (a file names a few licences many times)."""
+    return _licence_keys(value)
 
 
 def license_text(term: Any, labels: Mapping[Any, str]) -> str:
