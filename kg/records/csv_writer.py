@@ -5,11 +5,15 @@ from __future__ import annotations
 import csv
 from typing import Any, TextIO
 
-from kg.records.entity_fields import CSV_COLUMNS, derivations_of
+from kg.records.entity_fields import derivations_of
+from kg.records.fields import CSV_CLAIM_FIELDS, CSV_HEADER_FIELDS
 from kg.records.terms import as_list
 from kg.vocab import ARTIFACTS
 
-_CLAIM_PARTS = ("license", "url", "source", "as_of", "checked")
+#: Claim key -> its column suffix (``_license``), in the column group's order; the availability is the slug.
+_CLAIM_PARTS = {f.key: f.csv for f in CSV_CLAIM_FIELDS if f.csv}
+#: The record fields whose value is a cell as it is (the others are flattened by ``model_cells``).
+_PLAIN_CELLS = tuple(f for f in CSV_HEADER_FIELDS if f.csv and not f.csv_only)
 
 
 def _claims(entry: Any) -> list[dict[str, Any]]:
@@ -22,10 +26,23 @@ def claim_column(slug: str, n: int) -> str:
 
 
 def csv_columns(records: list[dict[str, Any]]) -> list[str]:
-    """The CSV header for ``records``: fixed columns, then the artifact columns that are used.
+    """The CSV header for ``records``: the table's columns in its CSV order, each that is always written or
+    that a record uses, the artifact column groups that are used where the table places them.
 
     A second claim about one artifact gets its own columns (``weights-2``, ``weights-2_license``...).
     """
+    cells = [model_cells(r) for r in records]
+    columns: list[str] = []
+    for f in CSV_HEADER_FIELDS:
+        if f.key == "artifacts":
+            columns.extend(_artifact_columns(records))
+        elif f.csv and (f.csv_always or any(f.csv in c for c in cells)):
+            columns.append(f.csv)
+    return columns
+
+
+def _artifact_columns(records: list[dict[str, Any]]) -> list[str]:
+    """Per artifact slug in the vocabulary's order, per claim: the slug's column and the claim parts used."""
     used: dict[str, int] = {}
     parts: set[tuple[str, str]] = set()
     for r in records:
@@ -34,25 +51,20 @@ def csv_columns(records: list[dict[str, Any]]) -> list[str]:
             used[slug] = max(used.get(slug, 0), len(claims))
             for n, claim in enumerate(claims, start=1):
                 parts.update((claim_column(slug, n), part) for part in claim)
-    columns = ["id", "name", "developer", "date"]
+    columns = []
     for slug in ARTIFACTS:
         for n in range(1, used.get(slug, 0) + 1):
             column = claim_column(slug, n)
             columns.append(column)
-            columns.extend(f"{column}_{p}" for p in _CLAIM_PARTS if (column, p) in parts)
-    columns.extend(["source", "huggingface", "wikidata"])
-    for extra in ("links", "as_of", "checked", "dataset", "based_on"):
-        if any(extra in r for r in records):
-            columns.append(extra)
-    flat = [flat_entity_fields(r) for r in records]
-    columns.extend(c for c in CSV_COLUMNS if any(c in f for f in flat))
+            columns.extend(column + suffix for part, suffix in _CLAIM_PARTS.items() if (column, part) in parts)
     return columns
 
 
-def flat_entity_fields(rec: dict[str, Any]) -> dict[str, Any]:
-    """The section 7 fields of a plain record as CSV cells (lineage as parallel ``;``-separated cells,
-    ``-`` where a link has no kind or source; one source per link)."""
-    out: dict[str, Any] = {k: rec[k] for k in ("family", "modality", "weights_date", "organisations") if k in rec}
+def model_cells(rec: dict[str, Any]) -> dict[str, Any]:
+    """A plain record's model-level CSV cells by column: the table's plain fields as they are, parameters
+    and lineage flat (lineage as parallel ``;``-separated cells, ``-`` where a link has no kind or source;
+    one source per link)."""
+    out: dict[str, Any] = {f.csv: rec[f.key] for f in _PLAIN_CELLS if f.key in rec}
     params = rec.get("parameters") or {}
     for key in ("total", "active"):
         if key in params:
@@ -81,15 +93,14 @@ def write_csv(records: list[dict[str, Any]], out: TextIO) -> None:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(columns)
     for rec in records:
-        row: dict[str, Any] = {k: v for k, v in rec.items() if k != "artifacts"}
-        row.update(flat_entity_fields(rec))
+        row = model_cells(rec)
         for slug, entry in (rec.get("artifacts") or {}).items():
             for n, claim in enumerate(_claims(entry), start=1):
                 column = claim_column(slug, n)
                 row[column] = claim.get("availability")
-                for part in _CLAIM_PARTS:
+                for part, suffix in _CLAIM_PARTS.items():
                     if part in claim:
-                        row[f"{column}_{part}"] = claim[part]
+                        row[column + suffix] = claim[part]
         writer.writerow([_cell(row.get(c)) for c in columns])
 
 

@@ -51,70 +51,76 @@ class Field:
     #: The attribute of ``kg.reasoner.facts.ModelFacts`` (or ``Claim``) the values fill, if the reasoner
     #: uses the field: a list attribute gets every value, any other the first.
     fact: str | None = None
+    #: Where the field's CSV column comes in a header the writer makes (ascending; for claim fields, within
+    #: the artifact's column group); None for no column. The ``artifacts`` row's place is where the
+    #: per-artifact column groups go.
+    csv_order: int | None = None
+    #: True for the columns every header the writer makes has, used or not.
+    csv_always: bool = False
 
 
 RECORD_FIELDS: tuple[Field, ...] = (
     Field("id", "slug", DCT + "identifier", "id", "The record's id: a lowercase slug.", shaped=True,
-          term="identifier", fact="id"),
+          term="identifier", fact="id", csv_order=1, csv_always=True),
     Field("name", "text", SDO + "name", "name", "The model's name.", shaped=True,
-          term="text", fact="name"),
+          term="text", fact="name", csv_order=2, csv_always=True),
     Field("developer", "text", AIO + "developer", "developer", "Who developed the model.", shaped=True,
-          term="text", fact="developer"),
+          term="text", fact="developer", csv_order=3, csv_always=True),
     Field("date", "date", DCT + "issued", "date", "The release date: YYYY, YYYY-MM or YYYY-MM-DD.", shaped=True,
-          term="date"),
+          term="date", csv_order=4, csv_always=True),
     Field("huggingface", "texts", SKOS + "exactMatch", "huggingface", "Hub repo id(s): owner/name.", shaped=True,
-          term="huggingface", plain="one_or_sorted"),
+          term="huggingface", plain="one_or_sorted", csv_order=7, csv_always=True),
     Field("wikidata", "texts", SKOS + "exactMatch", "wikidata", "Wikidata item id(s): Q and digits.", shaped=True,
-          term="wikidata", plain="one_or_sorted"),
+          term="wikidata", plain="one_or_sorted", csv_order=8, csv_always=True),
     Field("links", "urls", SKOS + "exactMatch", "links", "Other registries' entries for the same model.",
-          term="iri", plain="sorted"),
+          term="iri", plain="sorted", csv_order=9),
     Field("source", "urls", PROV + "wasDerivedFrom", "source", "The URL(s) backing the record.", shaped=True,
-          term="iri", plain="sorted", fact="sources"),
+          term="iri", plain="sorted", fact="sources", csv_order=6, csv_always=True),
     Field("as_of", "date", AIO + "asOf", "as_of", "When the facts were checked.", shaped=True,
-          term="date", fact="as_of"),
+          term="date", fact="as_of", csv_order=10),
     Field("checked", "date", AIO + "handChecked", "checked", "When hand-checked against primary sources.", shaped=True,
-          term="date", fact="checked"),
+          term="date", fact="checked", csv_order=11),
     Field("dataset", "texts", AIO + "fromDataset", "dataset", "The third-party dataset the record was built from.",
-          term="iri"),
+          term="iri", csv_order=12),
     Field("family", "texts", AIO + "inFamily", "family", "The model family's slug.",
-          term="family", fact="family"),
+          term="family", fact="family", csv_order=14),
     Field("modality", "modality", AIO + "modality", "modality", "What the model takes and produces.",
-          term="modality", plain="one_or_sorted", fact="modalities"),
+          term="modality", plain="one_or_sorted", fact="modalities", csv_order=15),
     Field("parameters", "parameters", AIO + "totalParameters", None,
           "Parameter counts: the total, or {total, active} for mixtures of experts."),
     Field("parameters_total", "count", AIO + "totalParameters", "parameters_total", "The total parameter count.",
-          csv_only=True),
+          csv_only=True, csv_order=16),
     Field("parameters_active", "count", AIO + "activeParameters", "parameters_active",
-          "The active parameter count (mixtures of experts).", csv_only=True),
+          "The active parameter count (mixtures of experts).", csv_only=True, csv_order=17),
     Field("weights_date", "date", AIO + "weightsReleased", "weights_date",
           "When the weights were released, where that differs from date.",
-          term="date"),
+          term="date", csv_order=18),
     Field("organisations", "texts", AIO + "developedBy", "organisations", "The developing organisations' slugs.",
-          term="organisation", plain="sorted"),
+          term="organisation", plain="sorted", csv_order=19),
     Field("based_on", "derivations", SDO + "isBasedOn", "based_on",
-          "The model(s) this one was derived from: record ids or URLs, or {model, kind, source}."),
+          "The model(s) this one was derived from: record ids or URLs, or {model, kind, source}.", csv_order=13),
     Field("based_on_kind", "texts", AIO + "derivationKind", "based_on_kind",
-          "The kind of each based_on link, parallel to it ('-' for none).", csv_only=True),
+          "The kind of each based_on link, parallel to it ('-' for none).", csv_only=True, csv_order=20),
     Field("based_on_source", "texts", PROV + "wasDerivedFrom", "based_on_source",
-          "One source per based_on link, parallel to it ('-' for none).", csv_only=True),
+          "One source per based_on link, parallel to it ('-' for none).", csv_only=True, csv_order=21),
     Field("artifacts", "artifacts", AIO + "hasRelease", None,
-          "Claims about the model's artifacts, keyed by artifact slug (CSV: one column group per slug)."),
+          "Claims about the model's artifacts, keyed by artifact slug (CSV: one column group per slug).", csv_order=5),
 )
 
 CLAIM_FIELDS: tuple[Field, ...] = (
     Field("availability", "availability", AIO + "availability", "",
           "public, gated, not-released, unknown.", shaped=True,
-          term="availability", fact="availability"),
+          term="availability", fact="availability", csv_order=1),
     Field("license", "texts", DCT + "license", "_license", "SPDX id, KG licence id or free-text name.", shaped=True,
-          term="license", plain="one_or_sorted", fact="licences"),
+          term="license", plain="one_or_sorted", fact="licences", csv_order=2),
     Field("url", "urls", SDO + "url", "_url", "Where the artifact is.", shaped=True,
-          term="iri", plain="one_or_sorted", fact="urls"),
+          term="iri", plain="one_or_sorted", fact="urls", csv_order=3),
     Field("source", "urls", PROV + "wasDerivedFrom", "_source", "The URL(s) backing this claim.", shaped=True,
-          term="iri", plain="sorted", fact="sources"),
+          term="iri", plain="sorted", fact="sources", csv_order=4),
     Field("as_of", "date", AIO + "asOf", "_as_of", "When this claim was checked.", shaped=True,
-          term="date", fact="as_of"),
+          term="date", fact="as_of", csv_order=5),
     Field("checked", "date", AIO + "handChecked", "_checked", "When this claim was hand-checked.",
-          term="date", fact="checked"),
+          term="date", fact="checked", csv_order=6),
     Field("history", "history", AIO + "hasState", None, "The claim's dated states, oldest first."),
 )
 
@@ -155,3 +161,9 @@ CSV_MODEL_COLUMNS: tuple[str, ...] = tuple(f.csv for f in RECORD_FIELDS if f.csv
 #: Suffixes of the per-artifact CSV columns (``weights_license``); the bare slug is the availability.
 CSV_CLAIM_SUFFIXES: tuple[str, ...] = tuple(f.csv for f in CLAIM_FIELDS if f.csv is not None)
 
+#: The record fields a written CSV header has a place for, in header order (``artifacts``: the column groups).
+CSV_HEADER_FIELDS: tuple[Field, ...] = tuple(sorted((f for f in RECORD_FIELDS if f.csv_order is not None),
+                                                    key=lambda f: f.csv_order or 0))
+#: The claim fields in the order of an artifact's column group (the availability, the bare slug, first).
+CSV_CLAIM_FIELDS: tuple[Field, ...] = tuple(sorted((f for f in CLAIM_FIELDS if f.csv_order is not None),
+                                                   key=lambda f: f.csv_order or 0))
