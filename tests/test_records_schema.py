@@ -13,7 +13,13 @@ from jsonschema import Draft202012Validator
 
 from kg.errors import UnreadableInputError
 from kg.records import read_file, read_files
-from kg.records.fields import CLAIM_FIELDS, CSV_MODEL_COLUMNS, RECORD_FIELDS, RECORD_KEYS, STATE_KEYS
+from kg.records.fields import (
+    CLAIM_FIELDS,
+    CSV_HEADER_FIELDS,
+    RECORD_FIELDS,
+    RECORD_KEYS,
+    STATE_KEYS,
+)
 from kg.records.schema import SCHEMA_IRI, record_schema, schema_text
 from kg.validation import validate
 
@@ -43,10 +49,8 @@ def test_bundled_records_fit_the_schema():
 
 
 def test_field_table_agrees_with_the_mapping_modules():
-    from kg.records import entity_fields, history, plain
+    from kg.records import history, plain
 
-    assert set(entity_fields.FIELDS) <= set(RECORD_KEYS)
-    assert set(entity_fields.CSV_COLUMNS) <= set(CSV_MODEL_COLUMNS)
     assert tuple(history.STATE_FIELDS) == STATE_KEYS
     assert plain.MODEL_FIELDS == RECORD_KEYS
 
@@ -140,3 +144,26 @@ def test_server_serves_the_schema(client):
     response = client.get("/schema/record.json")
     assert response.status_code == 200 and response.mimetype == "application/schema+json"
     assert response.get_json() == record_schema()
+
+
+def test_every_csv_column_has_one_place_in_the_header_order():
+    """The writer orders columns by the table's ``csv_order``: each column has one, no two share one."""
+    for table in (RECORD_FIELDS, CLAIM_FIELDS):
+        with_column = [f for f in table if f.csv is not None]
+        assert all(f.csv_order is not None for f in with_column), [f.key for f in with_column if f.csv_order is None]
+        orders = [f.csv_order for f in table if f.csv_order is not None]
+        assert len(orders) == len(set(orders))
+    assert [f.csv for f in CSV_HEADER_FIELDS if f.csv_always] == ["id", "name", "developer", "date", "source",
+                                                                     "huggingface", "wikidata"]
+
+
+def test_the_csv_header_follows_the_table_order():
+    from kg.records.csv_writer import csv_columns
+
+    record = {"id": "m", "name": "M", "developer": "D", "family": "f", "links": ["https://example.org/x"],
+              "parameters": {"total": 8}, "based_on": [{"model": "b", "kind": "fine-tune"}],
+              "artifacts": {"weights": {"availability": "public", "url": "https://example.org/w", "license": "MIT"},
+                            "architecture": "public"}}
+    assert csv_columns([record]) == [
+        "id", "name", "developer", "date", "architecture", "weights", "weights_license", "weights_url", "source",
+        "huggingface", "wikidata", "links", "based_on", "family", "parameters_total", "based_on_kind"]

@@ -35,12 +35,6 @@ _KIND_OF = {_N(str(iri)): slug for iri, slug in DERIVATION_KIND_SLUGS.items()}
 _SCALE = {"": 1, "k": 10**3, "m": 10**6, "b": 10**9, "t": 10**12}
 _COUNT = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kKmMbBtT]?)\s*$")
 
-#: The top-level fields this module maps (the CSV columns are the flat ones).
-FIELDS = ("family", "modality", "parameters", "weights_date", "organisations")
-CSV_COLUMNS = ("family", "modality", "parameters_total", "parameters_active", "weights_date", "organisations",
-               "based_on_kind", "based_on_source")
-
-
 def parameter_count(value: Any) -> int | None:
     """A parameter count from ``8030000000``, ``"8B"``, ``"1.5T"`` or ``"470M"``; None if it is none of those."""
     if isinstance(value, bool):
