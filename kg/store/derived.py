@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
+from kg.store.graphs import apply_graphs
 from kg.vocab import ENTITIES_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH, RECORDS_GRAPH
 
 if TYPE_CHECKING:
@@ -40,12 +41,6 @@ def ontology_triples(triples: Iterable[ox.Triple] = ()) -> list[ox.Triple]:
     return [ox.Triple(from_rdflib(s), from_rdflib(p), from_rdflib(o)) for s, p, o in ontology_graph(licences)]
 
 
-def _replace(store: ox.Store, graph: ox.NamedNode, triples: Iterable[ox.Triple]) -> None:
-    if store.contains_named_graph(graph):
-        store.remove_graph(graph)
-    store.extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples)
-
-
 def rebuild_derived(store: ox.Store) -> int:
     """Rebuild the derived graphs of ``store`` from its records: entities, ontology, then the inferences.
     Returns the number of inferred statements."""
@@ -53,9 +48,8 @@ def rebuild_derived(store: ox.Store) -> int:
     from kg.reasoner import materialise
 
     records = record_triples(store)
-    entities, ontology = ox.NamedNode(str(ENTITIES_GRAPH)), ox.NamedNode(str(ONTOLOGY_GRAPH))
-    _replace(store, entities, entity_nodes(family_slugs(records)))
-    _replace(store, ontology, ontology_triples(records))
+    apply_graphs(store, {str(ENTITIES_GRAPH): set(entity_nodes(family_slugs(records))),
+                         str(ONTOLOGY_GRAPH): set(ontology_triples(records))})
     return materialise(store)
 
 
