@@ -78,7 +78,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args._run(args) or 0)
     except OpennessError as exc:
-        print(f"openness {args.command}: error: {exc}", file=sys.stderr)
+        for line in str(exc).splitlines() or [""]:  # one line, or one per mistake (RecordStructureError)
+            print(f"openness {args.command}: error: {line}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print(f"openness {args.command}: interrupted", file=sys.stderr)

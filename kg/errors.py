@@ -35,3 +35,12 @@ class ConfigurationError(OpennessError):
 
 class JavaMissingError(OpennessError):
     """The HermiT reference reasoner needs a Java runtime, and none was found."""
+
+
+class RecordStructureError(OpennessError):
+    """Records whose structure is wrong (a key no field has, a value of the wrong type): acting on them would
+    silently drop what the mistaken part says (exit code 2). The message is one line per mistake."""
+
+    def __init__(self, lines: list[str]):
+        self.lines = lines
+        super().__init__("\n".join(lines))

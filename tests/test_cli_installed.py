@@ -128,6 +128,39 @@ def test_a_directory_argument_validates_the_record_files_in_it(openness, tmp_pat
     assert proc.returncode == 2 and "empty: a directory with no record files" in proc.stderr
 
 
+@pytest.mark.parametrize("command", ["classify", "export"])
+def test_records_with_structural_mistakes_are_refused_not_acted_on(openness, tmp_path, command):
+    """A misspelt key would drop its claim without a word: classify and export name each mistake and do nothing."""
+    for name in ("misspelt-availability-in-list.yaml", "unknown-column.csv", "name-number.json", "artifacts-list.yaml"):
+        shutil.copy(BROKEN / name, tmp_path / name)
+    proc = run(openness, command, "misspelt-availability-in-list.yaml", "unknown-column.csv", "name-number.json",
+               "artifacts-list.yaml", "-o", "out.txt", cwd=tmp_path)
+    assert proc.returncode == 2 and proc.stdout == "", proc.stderr
+    prefix = f"openness {command}: error: "
+    assert proc.stderr.splitlines() == [prefix + line for line in (
+        "misspelt-availability-in-list.yaml:9: misspelt-availability-in-list: artifacts.training_code[0].availabilty: "
+        "unknown field 'availabilty'; did you mean 'availability'?",
+        "unknown-column.csv:1 (column weigths): column 'weigths' names no field of the CSV form (its cells would be "
+        "ignored); did you mean 'weights'?",
+        "name-number.json: name-number: name: expected a text, found the number 42",
+        "artifacts-list.yaml:6: artifacts-list: artifacts: expected a mapping from artifact slug to claims, "
+        "found a list",
+        f"4 structural mistakes (a misspelt key or column, or a value of the wrong type, would drop what it says); "
+        f"nothing was {dict(classify='classified', export='exported')[command]}; "
+        "'openness validate' reports them with the rest",
+    )]
+    assert not (tmp_path / "out.txt").exists()
+
+
+def test_values_the_classifier_can_read_are_classified_and_named(openness, tmp_path):
+    """A bad value (not a bad structure) is classified; the reasons say what was found, validate reports it."""
+    (tmp_path / "m.yaml").write_text("id: m\nname: M\ndeveloper: D\nsource: https://example.org/m\n"
+                                     "artifacts:\n  weights: {availability: maybe}\n")
+    proc = run(openness, "classify", "--explain", "m.yaml", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert "unclassified: the availability of the weights is maybe" in proc.stdout
+
+
 BOMBS = {
     "bomb.yaml": (yaml_bomb(), "YAML aliases expand"),
     "deep.json": ("[" * 200_000 + "]" * 200_000, "nested deeper than 100 levels"),

@@ -9,6 +9,8 @@ from collections import defaultdict
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
 from kg.errors import UnreadableInputError
@@ -167,3 +169,50 @@ def test_the_csv_header_follows_the_table_order():
     assert csv_columns([record]) == [
         "id", "name", "developer", "date", "architecture", "weights", "weights_license", "weights_url", "source",
         "huggingface", "wikidata", "links", "based_on", "family", "parameters_total", "based_on_kind"]
+
+
+def _bundled_plain_records() -> list:
+    from kg.parsing import load_yaml
+    from kg.records.readers import plain_records
+
+    out = []
+    for path in sorted((ROOT / "kg" / "data" / "models").glob("*.yaml")):
+        out.extend(plain_records(load_yaml(path.read_text(encoding="utf-8"), str(path)), str(path)))
+    return out
+
+
+def _broken_plain_records() -> list:
+    from kg.parsing import load_yaml
+    from kg.records.readers import plain_records
+
+    return [record for path in sorted(BROKEN.glob("*.*")) if path.suffix in (".json", ".yaml")
+            for record in plain_records(load_yaml(path.read_text(encoding="utf-8"), str(path)), str(path))]
+
+
+def test_the_fast_check_and_jsonschema_agree_on_real_and_broken_records():
+    """jsonschema-rs only lets records through quickly; what it passes, jsonschema must pass too."""
+    from kg.records.checks import _validator, surely_valid
+
+    bundled, broken = _bundled_plain_records(), _broken_plain_records()
+    assert len(bundled) > 500 and len(broken) >= 19
+    for record in bundled + broken:
+        assert surely_valid(record) == (not list(_validator().iter_errors(record))), record.get("id")
+    assert not any(surely_valid(r) for r in broken)
+
+
+_KEYS = sorted({f.key for f in RECORD_FIELDS} | set(STATE_KEYS) | {"availabilty", "licence", "weigths", "totl"})
+_SCALARS = (st.none() | st.booleans() | st.integers(-5, 10**20) | st.floats(allow_nan=False)
+            | st.sampled_from(["2024-07", "2024-13", "2024\n", "public", "maybe", "https://x.org", "Apache-2.0",
+                               "text", "fine-tune", "8B", " 1.5 t ", "\x1c8B", "a b"]))
+_VALUES = st.recursive(_SCALARS, lambda inner: st.lists(inner, max_size=3)
+                       | st.dictionaries(st.sampled_from(_KEYS + ["weights", "training_code"]), inner, max_size=4),
+                       max_leaves=12)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.dictionaries(st.sampled_from(_KEYS), _VALUES, max_size=6))
+def test_what_the_fast_check_passes_jsonschema_passes(record):
+    from kg.records.checks import _validator, surely_valid
+
+    if surely_valid(record):
+        assert list(_validator().iter_errors(record)) == []

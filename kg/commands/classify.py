@@ -1,6 +1,10 @@
 """Classify models: openness category, MOF class and the ten dimensions, with the reasons.
 
-Without FILE, classifies the bundled knowledge graph. Exit 0 on success, 2 on unreadable input.
+Without FILE, classifies the bundled knowledge graph. Given files are first checked against the record
+schema, as validate does: a misspelt key or a value the schema does not allow would drop a claim without a
+word, so such records are refused (each mistake named, nothing classified). Values the classifier can read
+but not use (an availability of 'maybe') are classified and named in the reasons; validate reports them.
+Exit 0 on success, 2 on unreadable input or structural mistakes.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Read, classify, print."""
     from kg.commands.output import write_to
+    from kg.commands.structure import refuse_structural_mistakes
     from kg.kgdata import bundled_records
     from kg.perf import gc_paused
     from kg.reasoner import classify_recordset
@@ -34,6 +39,8 @@ def run(args: argparse.Namespace) -> int:
 
     with gc_paused():  # every object made from here on lives until the output is written
         records = read_files(args.files) if args.files else bundled_records()
+        if args.files:
+            refuse_structural_mistakes(records, "nothing was classified")
         results = classify_recordset(records)
         results.sort(key=lambda r: r.id)
         write_to(args.output, lambda out: WRITERS[args.format](results, out, args.explain))

@@ -4,7 +4,9 @@ RDF exports stand alone: they carry the licence typing the shapes check and the 
 each statement once, so plain pySHACL or Jena give ``openness validate``'s results on them. JSON-LD embeds
 its context unless ``--context remote``. ``--inferred`` adds what the reasoner infers (categories, MOF
 classes, dimension values) to RDF output. ``spdx3`` and ``cyclonedx`` write AI bills of materials
-(docs/exports.md); ``--model ID`` narrows any export to one model.
+(docs/exports.md); ``--model ID`` narrows any export to one model. Given files are checked against the
+record schema first: a record with a misspelt key or a value of the wrong type is refused, not converted
+without the claim the mistake hides.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Export."""
     from kg.commands.output import write_to
+    from kg.commands.structure import refuse_structural_mistakes
     from kg.errors import OpennessError
     from kg.exports import export_triples, unique
     from kg.exports.select import only_models
@@ -44,6 +47,8 @@ def run(args: argparse.Namespace) -> int:
     from kg.records import read_files
 
     records = read_files(args.files) if args.files else bundled_records()
+    if args.files:
+        refuse_structural_mistakes(records, "nothing was exported")
     triples = unique(records.triples)
     if args.model:
         triples = only_models(triples, args.model)
