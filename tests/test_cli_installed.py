@@ -105,6 +105,41 @@ def test_text_report_names_file_record_line_field_and_expectation(openness, tmp_
     ]
 
 
+VALUE_MISTAKES = """\
+models:
+  - id: a
+    name: A
+    developer: D
+    source:
+      - https://example.org/a
+      - not-a-url
+    huggingface: mystery
+    artifacts:
+      weights:
+        - {availability: public, license: Apache-3.0, source: [https://example.org/w]}
+        - availability: gated
+          license: MIT
+          url: ftp://x
+      training_code: {availability: maybe}
+  - id: b
+    name: B
+    date: 2024-13
+"""
+
+
+def test_shape_results_in_yaml_name_the_line(openness, tmp_path):
+    """Values the shapes check (not only the schema's findings) are located at their YAML line, list items too."""
+    (tmp_path / "two.yaml").write_text(VALUE_MISTAKES)
+    proc = run(openness, "validate", "two.yaml", cwd=tmp_path)
+    assert proc.returncode == 1, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert lines[0] == "two.yaml: a" and lines[6] == "two.yaml: b", proc.stdout
+    assert [(line.split()[1].rstrip(":"), line.rsplit("(line ", 1)[-1].rstrip(")")) for line in lines[1:6]] == [
+        ("huggingface", "8"), ("source", "7"), ("training_code", "15"), ("weights", "14"), ("weights", "11")]
+    assert [line.rsplit("(line ", 1)[-1] for line in lines[7:10]] == ["18)", "16)", "16)"], proc.stdout
+    assert "'ftp://x' is not an absolute http(s) URL (line 14)" in lines[4]
+
+
 @pytest.mark.parametrize("document, message", [
     ('{"models": "x"}', "doc.json: models: expected a list of records, found the text 'x'"),
     ("[1, 2]", "doc.json: record 1: expected a record (a mapping), found the number 1"),
@@ -208,7 +243,9 @@ def test_empty_and_invisible_names_are_refused_alike(openness, tmp_path):
     about_developer = [(Path(r["file"]).parent.name, r["message"]) for r in json.loads(proc.stdout)["results"]
                        if r["message"].startswith("developer:")]
     assert sorted(fmt for fmt, _ in about_developer) == ["csv", "json", "ttl", "yaml"]
-    assert len({message for _, message in about_developer}) == 1
+    lines = {fmt: re.search(r" \(line (\d+)\)$", message) for fmt, message in about_developer}
+    assert [fmt for fmt, found in sorted(lines.items()) if found] == ["yaml"], "YAML results name their line"
+    assert len({re.sub(r" \(line \d+\)$", "", message) for _, message in about_developer}) == 1
 
 
 def _as_a_terminal_foreground_job() -> None:
@@ -300,14 +337,28 @@ def test_load_reports_each_replaced_model_and_merges_on_request(openness, tmp_pa
     assert int(count) > 2, "the stored claims stay beside the new one"
 
 
+def test_load_refuses_records_with_violations_naming_file_record_line_and_field(openness, tmp_path):
+    (tmp_path / "two.yaml").write_text(VALUE_MISTAKES)
+    proc = run(openness, "load", "two.yaml", "--store", "store", cwd=tmp_path)
+    assert proc.returncode == 1
+    lines = proc.stderr.splitlines()
+    assert lines[0] == ("two.yaml: a: violation: huggingface: 'mystery' is not a Hub repo id; use owner/name, "
+                        "as in meta-llama/Llama-3.1-8B (line 8)"), proc.stderr
+    assert lines[-2:] == ["two.yaml: b: warning: source: the record gives no source; add the URL(s) that back it "
+                          "(line 16)", "openness load: 7 violation(s); nothing was loaded"]
+    assert not (tmp_path / "store").exists()
+
+
 @pytest.mark.parametrize("mask, mode", [(0o022, 0o644), (0o027, 0o640)])
-def test_exported_files_get_the_users_umask(openness, tmp_path, mask, mode):
+@pytest.mark.parametrize("args", [("export", "--format", "nt"), ("validate", "m.yaml"), ("classify", "m.yaml")])
+def test_written_files_get_the_users_umask(openness, tmp_path, mask, mode, args):
+    (tmp_path / "m.yaml").write_text("id: m\nname: M\ndeveloper: D\nsource: https://example.org/m\n")
     script = (f"import os, subprocess, sys; os.umask({mask}); "
-              "sys.exit(subprocess.run([sys.argv[1], 'export', '--format', 'nt', '-o', 'kg.nt']).returncode)")
-    proc = subprocess.run([sys.executable, "-c", script, str(openness)], cwd=tmp_path, env=_env(),
+              "sys.exit(subprocess.run([sys.argv[1], *sys.argv[2:], '-o', 'out']).returncode)")
+    proc = subprocess.run([sys.executable, "-c", script, str(openness), *args], cwd=tmp_path, env=_env(),
                           capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr
-    assert stat.S_IMODE((tmp_path / "kg.nt").stat().st_mode) == mode
+    assert stat.S_IMODE((tmp_path / "out").stat().st_mode) == mode
 
 
 def test_help_texts_read_as_plain_text(openness, tmp_path):

@@ -110,10 +110,19 @@ def apply_records(store: Any, records: Any, merge: bool = False) -> list[str]:
     return notes
 
 
+def _where(result: Any) -> str:
+    """``file:row (column c): record``: where a validation result is, as far as the input tells."""
+    where = (result.file or "(input)") + (f":{result.row}" if result.row is not None else "")
+    if result.column:
+        where += f" (column {result.column})"
+    return f"{where}: {result.record_label}" if result.record_label else where
+
+
 def run(args: argparse.Namespace) -> int:
     from kg.records import read_files
     from kg.store import change_via_copy, open_store, parse_store_spec
     from kg.validation import validate
+    from kg.validation.render import severity_label
 
     spec = parse_store_spec(args.store)
     if spec.kind in ("bundled", "memory"):
@@ -121,12 +130,7 @@ def run(args: argparse.Namespace) -> int:
     records = read_files(args.files)
     report = validate(records)
     for result in report.results:
-        where = result.file or ""
-        if result.row is not None:
-            where += f":{result.row}"
-        if result.column:
-            where += f" ({result.column})"
-        print(f"{where}: {result.severity}: {result.message}", file=sys.stderr)
+        print(f"{_where(result)}: {severity_label(result.severity)}: {result.message}", file=sys.stderr)
     if not report.conforms:
         print(f"openness load: {report.violations} violation(s); nothing was loaded", file=sys.stderr)
         return 1

@@ -6,7 +6,6 @@ Exit 0 when no result reaches --fail-on (default: violation), 1 when some does, 
 from __future__ import annotations
 
 import argparse
-import sys
 
 NAME = "validate"
 HELP = "SHACL report on record files; exit 0 conforms, 1 results at or above --fail-on, 2 unreadable input"
@@ -26,6 +25,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Read every file first (so unreadable input exits 2 before any report), validate, print."""
+    from kg.commands.output import write_to
     from kg.records import read_files
     from kg.validation import validate
     from kg.validation.engine import gc_paused
@@ -34,9 +34,5 @@ def run(args: argparse.Namespace) -> int:
     with gc_paused():  # reading makes millions of small acyclic objects; full GC passes cost more than reading
         records = read_files(args.files)
     report = validate(records, extra_shapes=args.shapes, fail_on=args.fail_on.capitalize(), release_triples=True)
-    if args.output:
-        with open(args.output, "w", encoding="utf-8") as out:
-            WRITERS[args.format](report, out)
-    else:
-        WRITERS[args.format](report, sys.stdout)
+    write_to(args.output, lambda out: WRITERS[args.format](report, out))  # replaced whole, with the umask
     return 0 if report.conforms else 1

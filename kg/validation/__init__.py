@@ -29,6 +29,7 @@ from kg.validation.messages import default_message
 from kg.validation.pyshacl_run import pyshacl_shapes_graph, run_pyshacl
 from kg.validation.report import SEVERITIES, Locator, Report, Result
 from kg.validation.shapes import SHP, Shape, ShapeSet, compile_shapes, load_shapes, our_shapes_graph
+from kg.validation.yaml_lines import with_yaml_lines
 from kg.vocab import AIO
 
 __all__ = ["Report", "Result", "licence_typing", "our_shapes", "validate"]
@@ -114,7 +115,7 @@ def validate(
             assert graph is not None
             results.extend(_from_pyshacl(shape_set, slow, graph, locator))
     results.extend(_record_results(records, repeated, ours, locator, {(r.focus, r.shape) for r in results}))
-    results = _with_field_problems(results, problems)
+    results = with_yaml_lines(_with_field_problems(results, problems))
     order = {node: i for i, node in enumerate(models)}
     results.sort(key=lambda r: (order.get(r.record, len(order)), r.file or "", r.row or 0,
                                 SEVERITIES.index(r.severity) if r.severity in SEVERITIES else 9,

@@ -183,11 +183,11 @@ def _step(path: Path_, full: bool, top: bool = False) -> str:
     return joined if top else f"({joined})"
 
 
-def _first_predicate(path: Path_ | None) -> ox.NamedNode | None:
+def first_predicate(path: Path_ | None) -> ox.NamedNode | None:
     if isinstance(path, ox.NamedNode):
         return path
     if isinstance(path, tuple) and path[0] == "/":
-        return _first_predicate(path[1][0])
+        return first_predicate(path[1][0])
     return None
 
 
@@ -225,7 +225,7 @@ class Locator:
             text = text.replace(var, shown)
         for var in ("{?this}", "{$this}"):
             text = text.replace(var, display(focus))
-        if shape is not None and _first_predicate(shape.path) == _LICENSE and isinstance(value, ox.NamedNode) \
+        if shape is not None and first_predicate(shape.path) == _LICENSE and isinstance(value, ox.NamedNode) \
                 and shape.severity == "Violation":
             from kg.licenses import closest_license_ids
 
@@ -234,7 +234,7 @@ class Locator:
                 text += f"; did you mean '{close[0]}'?"
                 if len(close) > 1:
                     text += " (also close: " + ", ".join(f"'{c}'" for c in close[1:]) + ")"
-        if shape is not None and _first_predicate(shape.path) == _IDENTIFIER and shape.path != _IDENTIFIER:
+        if shape is not None and first_predicate(shape.path) == _IDENTIFIER and shape.path != _IDENTIFIER:
             ids = self.index.ox_objects(focus, _IDENTIFIER)
             if ids:
                 text = text.replace("the same id", f"the same id '{ids[0].value}'")
@@ -258,7 +258,7 @@ class Locator:
             result.record_label = self.record_label(result.record)
         if result.focus is None:
             return result
-        predicate = _first_predicate(result.path) or (shape.report_path if shape is not None else None)
+        predicate = first_predicate(result.path) or (shape.report_path if shape is not None else None)
         key = term_key(result.focus)
         location = self.records.location(key, predicate.value if predicate is not None else None)
         if location is None and result.record is not None:
