@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import Any, BinaryIO
 
 from kg.errors import OpennessError, QueryError
 
@@ -67,52 +68,52 @@ def table(variables: list[str], rows: list[list[object]]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def run(args: argparse.Namespace) -> int:
-    import pyoxigraph as ox
+#: The media type of each --format for SELECT and ASK results (table is written here, turtle is refused).
+SOLUTION_MEDIA = {"json": "application/sparql-results+json", "csv": "text/csv", "tsv": "text/tab-separated-values"}
 
+
+def run(args: argparse.Namespace) -> int:
     from kg.store import open_store
-    from server.results import result_kind, serialize_boolean, serialize_graph, serialize_solutions
 
     sparql = read_query(args.sparql)
     if not sparql.strip():
         raise QueryError("the query is empty")
     backend = open_store(args.store, create=False)
     try:
-        result = backend.query(sparql)
-        kind = result_kind(result)
-        out = sys.stdout.buffer
-        if kind == "boolean":
-            if args.format in ("table", "turtle"):
-                out.write(b"true\n" if bool(result) else b"false\n")
-            else:
-                media = {"json": "application/sparql-results+json", "csv": "text/csv",
-                         "tsv": "text/tab-separated-values"}[args.format]
-                out.write(serialize_boolean(bool(result), media))
-        elif kind == "solutions":
-            variables = [v.value for v in result.variables]  # type: ignore[union-attr]
-            rows = [[s[i] for i in range(len(variables))] for s in result]  # type: ignore[union-attr]
-            if args.format == "turtle":
-                raise QueryError("--format turtle is for CONSTRUCT and DESCRIBE; use table, json, csv or tsv")
-            if args.format == "table":
-                out.write(table(variables, rows).encode())
-            else:
-                media = {"json": "application/sparql-results+json", "csv": "text/csv",
-                         "tsv": "text/tab-separated-values"}[args.format]
-                out.write(serialize_solutions(variables, rows, media))
-                if args.format == "json":
-                    out.write(b"\n")
-        else:
-            triples = list(result)  # type: ignore[call-overload]
-            if args.format in ("csv", "tsv"):
-                raise QueryError(f"--format {args.format} is for SELECT; use turtle or json for a graph")
-            media = "application/ld+json" if args.format == "json" else "text/turtle"
-            out.write(serialize_graph(triples, media))
-        out.flush()
+        write_result(backend.query(sparql), args.format, sys.stdout.buffer)
     except OSError as exc:
         if isinstance(exc, BrokenPipeError):
             raise
         raise QueryError(f"the query failed: {str(exc).splitlines()[0][:300]}") from None
     finally:
         backend.close()
-    del ox
     return 0
+
+
+def write_result(result: Any, fmt: str, out: BinaryIO) -> None:
+    """Write a query's result in ``--format fmt``; QueryError when the format does not fit the result."""
+    from server.results import result_kind, serialize_boolean, serialize_graph, serialize_solutions
+
+    kind = result_kind(result)
+    if kind == "boolean":
+        if fmt in ("table", "turtle"):
+            out.write(b"true\n" if bool(result) else b"false\n")
+        else:
+            out.write(serialize_boolean(bool(result), SOLUTION_MEDIA[fmt]))
+    elif kind == "solutions":
+        variables = [v.value for v in result.variables]
+        rows = [[s[i] for i in range(len(variables))] for s in result]
+        if fmt == "turtle":
+            raise QueryError("--format turtle is for CONSTRUCT and DESCRIBE; use table, json, csv or tsv")
+        if fmt == "table":
+            out.write(table(variables, rows).encode())
+        else:
+            out.write(serialize_solutions(variables, rows, SOLUTION_MEDIA[fmt]))
+            if fmt == "json":
+                out.write(b"\n")
+    else:
+        triples = list(result)
+        if fmt in ("csv", "tsv"):
+            raise QueryError(f"--format {fmt} is for SELECT; use turtle or json for a graph")
+        out.write(serialize_graph(triples, "application/ld+json" if fmt == "json" else "text/turtle"))
+    out.flush()
