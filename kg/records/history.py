@@ -24,7 +24,7 @@ import pyoxigraph as ox
 
 from kg.records.fields import STATE_FIELDS as STATE_FIELD_TABLE
 from kg.records.fields import STATE_KEYS
-from kg.records.mapping import emit_fields, plain_fields
+from kg.records.mapping import emit_fields, plain_fields, write_plan
 from kg.records.terms import as_list, text
 from kg.vocab import AIO
 
@@ -33,6 +33,7 @@ P_HAS_STATE = _N(str(AIO.hasState))
 C_STATE = _N(str(AIO.ClaimState))
 RDF_TYPE = _N("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 STATE_FIELDS = STATE_KEYS
+_STATE_PLAN = write_plan(STATE_FIELD_TABLE)
 
 
 def state_node(release: ox.NamedNode | ox.BlankNode, n: int) -> ox.NamedNode | ox.BlankNode:
@@ -52,7 +53,7 @@ def history_triples(release: ox.NamedNode | ox.BlankNode, claim: Mapping[str, An
         node = state_node(release, n)
         add(ox.Triple(release, P_HAS_STATE, node))
         add(ox.Triple(node, RDF_TYPE, C_STATE))
-        emit_fields(node, entry, STATE_FIELD_TABLE, add)
+        emit_fields(node, entry, _STATE_PLAN, add)
 
 
 def _number(node: Any) -> int:

@@ -16,6 +16,7 @@ import pyoxigraph as ox
 from kg.records.fields import Field
 from kg.records.terms import (
     AVAILABILITY_NODES,
+    IRI_SAFE,
     as_list,
     date_literal,
     entity_ref,
@@ -34,12 +35,19 @@ Term = ox.NamedNode | ox.BlankNode | ox.Literal
 class Codec:
     """Plain values to terms and back; the base case is an IRI where the value is one, else a literal."""
 
+    def one(self, value: str) -> Term:
+        """The term of one value, given as non-empty stripped text."""
+        return ox.NamedNode(value) if IRI_SAFE.match(value) else ox.Literal(value)
+
     def terms(self, value: Any) -> list[Term]:
         """The terms of a field's value (a scalar, a list or a ``;``-separated string)."""
-        return [iri_or_literal(v) for v in as_list(value)]
+        return [self.one(text(v)) for v in as_list(value)]
 
     def emit(self, subject: Term, predicate: ox.NamedNode, value: Any, add: Add) -> None:
         """Add the triples stating ``value`` about ``subject``."""
+        if value.__class__ is str and ";" not in value and (stripped := value.strip()):
+            add(ox.Triple(subject, predicate, self.one(stripped)))  # the usual cell: ``terms`` in one step
+            return
         for term in self.terms(value):
             add(ox.Triple(subject, predicate, term))
 
@@ -58,6 +66,9 @@ class Codec:
 class Identifier(Codec):
     """One literal for the whole value (a record id is never split at ``;``)."""
 
+    def one(self, value: str) -> Term:
+        return ox.Literal(value)
+
     def terms(self, value: Any) -> list[Term]:
         return [] if value in (None, "") else [ox.Literal(text(value))]
 
@@ -69,6 +80,9 @@ class Text(Codec):
     """Literals; an explicitly empty or blank text stays one empty literal, so the shapes refuse it as they do
     the same value in Turtle (the fact collectors, as ever, skip it)."""
 
+    def one(self, value: str) -> Term:
+        return ox.Literal(value)
+
     def terms(self, value: Any) -> list[Term]:
         return [ox.Literal(text(v)) for v in as_list(value) or ([""] if isinstance(value, str) else [])]
 
@@ -76,8 +90,14 @@ class Text(Codec):
 class Date(Codec):
     """Typed date literals (``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD``)."""
 
-    def terms(self, value: Any) -> list[Term]:
-        return [date_literal(v) for v in as_list(value)]
+    def one(self, value: str) -> Term:
+        return _date_term(value)
+
+
+@lru_cache(maxsize=4096)
+def _date_term(value: str) -> ox.Literal:
+    """``date_literal``, once per text (records repeat a few dates many times)."""
+    return date_literal(value)
 
 
 class Prefixed(Codec):
@@ -86,12 +106,8 @@ class Prefixed(Codec):
     def __init__(self, prefix: str):
         self.prefix = prefix
 
-    def terms(self, value: Any) -> list[Term]:
-        out = []
-        for v in as_list(value):
-            s = text(v)
-            out.append(iri_or_literal(s if s.startswith(self.prefix) else self.prefix + s))
-        return out
+    def one(self, value: str) -> Term:
+        return iri_or_literal(value if value.startswith(self.prefix) else self.prefix + value)
 
     def decode(self, term: Term, labels: Mapping[Any, str]) -> Any:
         return term.value[len(self.prefix):] if term.value.startswith(self.prefix) else None
@@ -103,8 +119,8 @@ class Entity(Codec):
     def __init__(self, namespace: Any):
         self.namespace = namespace
 
-    def terms(self, value: Any) -> list[Term]:
-        return [entity_ref(self.namespace, text(v)) for v in as_list(value)]
+    def one(self, value: str) -> Term:
+        return entity_ref(self.namespace, value)
 
     def decode(self, term: Term, labels: Mapping[Any, str]) -> Any:
         ns = str(self.namespace)
@@ -131,8 +147,11 @@ class Vocabulary(Codec):
             return [] if value in (None, "") else [text(value)]
         return [text(v) for v in as_list(value)]
 
+    def one(self, value: str) -> Term:
+        return self.nodes.get(value) or ox.Literal(value)
+
     def terms(self, value: Any) -> list[Term]:
-        return [self.nodes.get(s) or ox.Literal(s) for s in self._items(value)]
+        return [self.one(s) for s in self._items(value)]
 
     def decode(self, term: Term, labels: Mapping[Any, str]) -> Any:
         return self.values.get(term, term.value)
@@ -217,20 +236,28 @@ def predicate(iri: str) -> ox.NamedNode:
 
 #: A nested field's handler: (subject, the mapping, add) -> None when writing.
 Writer = Callable[[Term, Mapping[str, Any], Add], None]
+#: One field as ``emit_fields`` writes it: its key, and its predicate and codec's ``emit`` (None, None for a
+#: nested field, which the caller's handler writes).
+WriteStep = tuple[str, ox.NamedNode | None, Callable[[Term, ox.NamedNode, Any, Add], None] | None]
 
 
-def emit_fields(subject: Term, mapping: Mapping[str, Any], fields: Iterable[Field], add: Add,
+def write_plan(fields: Iterable[Field]) -> tuple[WriteStep, ...]:
+    """A table's fields ready for ``emit_fields``: looked up once, not per record."""
+    return tuple((f.key, None, None) if f.term is None else (f.key, predicate(f.predicate or ""), CODECS[f.term].emit)
+                 for f in fields)
+
+
+def emit_fields(subject: Term, mapping: Mapping[str, Any], plan: tuple[WriteStep, ...], add: Add,
                 nested: Mapping[str, Writer] | None = None) -> None:
-    """Add the triples of ``mapping``'s fields about ``subject``, in the table's order."""
-    for f in fields:
-        if f.term is None:
-            handler = (nested or {}).get(f.key)
+    """Add the triples of ``mapping``'s fields (a ``write_plan``) about ``subject``, in the table's order."""
+    get = mapping.get
+    for key, pred, emit in plan:
+        if emit is None:
+            handler = nested.get(key) if nested else None
             if handler is not None:
                 handler(subject, mapping, add)
-            continue
-        value = mapping.get(f.key)
-        if value is not None:
-            CODECS[f.term].emit(subject, predicate(f.predicate), value, add)
+        elif (value := get(key)) is not None:
+            emit(subject, pred, value, add)
 
 
 #: A nested field's handler when reading: (the subject's statements) -> its plain fields.

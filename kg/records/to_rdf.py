@@ -16,7 +16,7 @@ import pyoxigraph as ox
 from kg.records.entity_fields import derivation_triples, parameter_triples
 from kg.records.fields import CLAIM_FIELDS, RECORD_FIELDS
 from kg.records.history import history_triples
-from kg.records.mapping import Add, Term, emit_fields
+from kg.records.mapping import Add, Term, emit_fields, write_plan
 from kg.records.terms import (
     ARTIFACT_NODES,
     C_MODEL,
@@ -35,6 +35,8 @@ if TYPE_CHECKING:
     from kg.records.model import Location, RecordSet
 
 _CLAIM_NESTED = {"history": history_triples}
+_RECORD_PLAN = write_plan(RECORD_FIELDS)
+_CLAIM_PLAN = write_plan(CLAIM_FIELDS)
 
 
 def record_to_triples(
@@ -58,7 +60,7 @@ def record_to_triples(
     def artifacts(subject: Term, mapping: Mapping[str, Any], add: Add) -> None:
         artifact_triples(model, mapping, add, sink, where)
 
-    emit_fields(model, record, RECORD_FIELDS, add,
+    emit_fields(model, record, _RECORD_PLAN, add,
                 {"parameters": parameter_triples, "based_on": derivation_triples, "artifacts": artifacts})
     return triples
 
@@ -69,13 +71,16 @@ def artifact_triples(model: ox.NamedNode | ox.BlankNode, record: Mapping[str, An
     entries = record.get("artifacts") or {}
     if not isinstance(entries, Mapping):
         return
+    note = sink.add_record if sink is not None and where is not None else None
     for slug, entry in entries.items():
-        slug = text(slug)
-        for n, claim in enumerate(claims_of(entry), start=1):
+        slug = slug.strip() if slug.__class__ is str else text(slug)
+        kind = ARTIFACT_NODES.get(slug) or ox.Literal(slug)
+        # the usual entry is one claim as a dict (every CSV cell gives one)
+        for n, claim in enumerate((entry,) if entry.__class__ is dict else claims_of(entry), start=1):
             release = release_node(model, slug, n)
-            if sink is not None and where is not None:
-                sink.add_record(term_key(release), where, slug)
+            if note is not None:
+                note(term_key(release), where, slug)
             add(ox.Triple(model, P_RELEASE, release))
             add(ox.Triple(release, RDF_TYPE, C_RELEASE))
-            add(ox.Triple(release, P_ARTIFACT, ARTIFACT_NODES.get(slug) or ox.Literal(slug)))
-            emit_fields(release, claim, CLAIM_FIELDS, add, _CLAIM_NESTED)
+            add(ox.Triple(release, P_ARTIFACT, kind))
+            emit_fields(release, claim, _CLAIM_PLAN, add, _CLAIM_NESTED)
