@@ -18,6 +18,7 @@ from werkzeug.exceptions import BadRequest
 
 from server.catalogue import CATEGORY_ORDER, TERMS, Catalogue, ModelRow, catalogue_of, mof_order
 from server.context import engine_of
+from server.verdicts import osaid_all
 
 bp = Blueprint("browse", __name__)
 
@@ -147,7 +148,6 @@ def _download(rows: list[ModelRow], kind: str) -> Response:
 def index_osaid(cat: Catalogue, engine: object) -> None:
     """Add the OSAID verdicts to the catalogue's filter index (computed once per generation: it classifies
     every model, so only when a view filters on it, or in the warm-up thread)."""
-    from server.verdicts import osaid_all
 
     def build() -> dict[str, set[int]]:
         verdicts = osaid_all(engine)

@@ -13,8 +13,10 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from kg.license_terms import licence_terms
 from kg.meaning import meaning
 from kg.vocab import AIO, AVAILABILITY_VALUES, CATEGORIES, MOF_CLASSES, local_name
+from server.pagecache import page_cache
 
 NS = str(AIO)
 #: Category local names in the order pages show them (most open last).
@@ -87,7 +89,6 @@ TERMS = {
 
 def term_tags(licence_iri: str | None) -> tuple[tuple[str, ...], str, int | None]:
     """(TERMS tags, commercial_use, user_cap) of a weights licence; no tags for a licence the KG does not know."""
-    from kg.license_terms import licence_terms
 
     if not licence_iri:
         return (), "unknown", None
@@ -312,6 +313,5 @@ class Catalogue:
 
 def catalogue_of(engine: Any) -> Catalogue:
     """The engine's catalogue, built once per store generation."""
-    from server.pagecache import page_cache
 
     return page_cache(engine).get("catalogue", lambda: Catalogue(build_rows(engine.select)))

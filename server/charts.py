@@ -21,6 +21,7 @@ from werkzeug.exceptions import BadRequest, NotFound
 
 from server.catalogue import CATEGORY_OF, CATEGORY_ORDER, PREFIXES
 from server.context import engine_of
+from server.pagecache import page_cache
 
 bp = Blueprint("charts", __name__)
 
@@ -210,7 +211,6 @@ def chart_spec(name: str, params: dict[str, str]) -> Chart:
 
 def render(engine: Any, chart: Chart) -> bytes:
     """The chart's SVG, drawn once per store generation."""
-    from server.pagecache import page_cache
 
     key = "chart:" + chart.name + ":" + repr(sorted(chart.params.items()))
     return page_cache(engine).get(key, lambda: DRAWERS[chart.name](chart, engine.select))

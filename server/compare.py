@@ -10,8 +10,12 @@ from __future__ import annotations
 from flask import Blueprint, Response, current_app, render_template, request
 from werkzeug.exceptions import BadRequest, NotFound
 
+from kg.license_terms import licence_terms
 from kg.vocab import ARTIFACTS
+from server.catalogue import catalogue_of
+from server.context import engine_of
 from server.pages import SLUG, model_facts
+from server.verdicts import shown, verdicts
 
 bp = Blueprint("compare", __name__)
 
@@ -48,9 +52,6 @@ def artifact_rows(models: list[dict]) -> list[tuple[str, list[dict | None]]]:
 
 def weights_terms(models: list[dict]) -> list[dict | None]:
     """Each model's weights licence terms (kg.license_terms), or None when the KG does not know the licence."""
-    from kg.license_terms import licence_terms
-    from server.catalogue import catalogue_of
-    from server.context import engine_of
 
     cat = catalogue_of(engine_of(current_app))
     out: list[dict | None] = []
@@ -72,8 +73,6 @@ def compare() -> Response:
         if facts is None:
             raise NotFound(f"no model '{slug}' in this knowledge graph")
         models.append(facts)
-    from server.context import engine_of
-    from server.verdicts import shown, verdicts
 
     engine = engine_of(current_app)
     judged = [shown(verdicts(engine, str(m["iri"])), m["dimensions"]) for m in models]  # type: ignore[arg-type]

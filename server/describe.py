@@ -7,6 +7,7 @@ from flask import Blueprint, Response, current_app, render_template, request, ur
 from werkzeug.exceptions import NotFound
 
 from server.context import engine_of
+from server.downloads import dump_urls
 from server.results import negotiate, serialize_graph
 
 bp = Blueprint("describe", __name__)
@@ -89,7 +90,6 @@ def service_turtle() -> str:
         sd:graph [ a sd:Graph, void:Dataset ; void:triples {n} ] ] ;\n"""
         for g, n in counts["graphs"].items()  # type: ignore[union-attr]
     )
-    from server.downloads import dump_urls
 
     dumps = "".join(f"        void:dataDump <{url}> ;\n" for _, url in dump_urls())
     return f"""@prefix sd: <{SD}> .
@@ -127,7 +127,6 @@ def void_turtle() -> str:
         f"""    void:subset [ a void:Dataset ; void:triples {n} ; dcterms:source <{g}> ] ;\n"""
         for g, n in counts["graphs"].items()  # type: ignore[union-attr]
     )
-    from server.downloads import dump_urls
 
     dumps = "".join(f"    void:dataDump <{url}> ;\n" for _, url in dump_urls())
     return f"""@prefix void: <{VOID}> .

@@ -16,8 +16,11 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, url_for
 from werkzeug.exceptions import NotFound
 
+from kg.records import records_from_triples, to_string
+from kg.records.writers import write_csv
 from kg.vocab import INFERRED_GRAPH, RECORDS_GRAPH
 from server.context import engine_of
+from server.pagecache import page_cache
 
 bp = Blueprint("downloads", __name__)
 
@@ -45,8 +48,6 @@ def dump(engine: Any, extension: str) -> bytes:
 
     The CSV is the record rows of every model; what a row cannot hold (the dated history of a claim) is in
     the RDF dumps, so the CSV is written without the lossless check ``openness export`` applies."""
-    from kg.records import records_from_triples, to_string
-    from kg.records.writers import write_csv
 
     fmt, _, inferred = FORMATS[extension]
     triples = dataset_triples(engine, inferred)
@@ -62,7 +63,6 @@ def dump(engine: Any, extension: str) -> bytes:
 @bp.route(f"/download/{NAME}.<extension>.gz")
 def download(extension: str) -> Response:
     """One dump."""
-    from server.pagecache import page_cache
 
     if extension not in FORMATS:
         raise NotFound(f"no dump in format {extension!r}; formats: {', '.join(FORMATS)}")

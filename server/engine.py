@@ -33,6 +33,7 @@ from server.executor import QueryPool, QueryRequest, UpdateRequest
 from server.limits import check_limits
 from server.results import Answer, render
 from server.snapshots import Snapshots
+from server.update_dataset import with_using
 
 
 class Engine:
@@ -112,7 +113,6 @@ class Engine:
         """The change a SPARQL Update makes, as a function of a store copy (for server.writes.apply_change):
         limits and guard first; on a local store the update itself runs in a worker under the timeout and
         the memory ceiling, and the copy receives the statements it removed and added."""
-        from server.update_dataset import with_using
 
         check_limits(sparql)
         checked = decode_escapes(sparql)

@@ -19,6 +19,7 @@ from kg.store import DERIVED_GRAPHS
 from server.context import engine_of
 from server.describe import graph_response
 from server.sparql import require_token
+from server.writes import apply_change
 
 bp = Blueprint("gsp", __name__)
 
@@ -112,7 +113,6 @@ def read() -> Response:
 def write() -> Response:
     """Replace (PUT), add to (POST) or drop (DELETE) one graph, validated and reasoned before commit."""
     require_token()
-    from server.writes import apply_change
 
     graph = _target()
     term = _term(graph)

@@ -17,6 +17,10 @@ from werkzeug.exceptions import NotFound
 
 from kg import license_terms as lt
 from kg.licenses import kg_license_iris, known_license, license_label, license_text_url
+from kg.ontology import ontology_graph
+from kg.reasoner import RulePath
+from kg.reasoner.explain import kind_label
+from kg.reasoner.facts import collect_facts
 from kg.vocab import LICENSE, MODEL, SPDX, local_name
 from server.context import engine_of
 from server.describe import constructed, wants_html
@@ -142,16 +146,12 @@ def licence_index() -> Response:
 
 @lru_cache(maxsize=64)
 def _rule_path(licences: frozenset[str]):  # noqa: ANN202 - kg.reasoner.RulePath
-    from kg.ontology import ontology_graph
-    from kg.reasoner import RulePath
 
     return RulePath(ontology_graph([URIRef(i) for i in licences], with_terms=False))
 
 
 def model_licence_section(slug: str) -> dict[str, object] | None:
     """The model's licence terms per artifact, its OSAID verdict and its assessment, from the store."""
-    from kg.reasoner.explain import kind_label
-    from kg.reasoner.facts import collect_facts
 
     iri = str(MODEL[slug])
     triples = list(engine_of(current_app).internal_query(  # type: ignore[call-overload]

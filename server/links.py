@@ -12,6 +12,8 @@ from flask import Flask, current_app
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
 
+from server.charts import categories_by_year
+
 KINDS = ("org", "family", "license")
 
 
@@ -36,7 +38,6 @@ def entity_page(kind: str, slug: str) -> str | None:
 
 def entity_chart(kind: str, slug: str, name: str):  # type: ignore[no-untyped-def]
     """The categories-by-year chart of an organisation's, family's or licence's models (licence: its IRI)."""
-    from server.charts import categories_by_year
 
     scope = {"org": "org", "family": "family", "license": "licence"}[kind]
     who = {"org": f" by {name}", "family": f" of {name}", "license": f" with weights under {name}"}[kind]

@@ -16,6 +16,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from kg.exports.fair4ml import EVALUATED_ON, FINE_TUNED_FROM, SHARED_BY, TRAINED_ON, fair4ml_triples
+from kg.records.rdf_to_plain import records_from_triples
 from kg.vocab import AIO, HF, WIKIDATA
 
 CONTEXT = {"@vocab": "https://schema.org/", "fair4ml": "https://w3id.org/fair4ml#"}
@@ -34,7 +35,6 @@ def _values(triples: list[ox.Triple], subject: Any, predicate: ox.NamedNode) -> 
 
 def model_jsonld(engine: Any, iri: str, category: str | None) -> dict[str, Any] | None:
     """The JSON-LD object of one model, or None when the store has no such model."""
-    from kg.records.rdf_to_plain import records_from_triples
 
     triples = model_triples(engine, iri)
     records = records_from_triples(triples)

@@ -13,6 +13,8 @@ from typing import Any
 
 from flask import Blueprint, Response, json
 
+from kg.records.schema import schema_text
+
 bp = Blueprint("openapi", __name__)
 
 SOURCE = Path(__file__).with_name("openapi.yaml")
@@ -35,6 +37,5 @@ def openapi() -> Response:
 @bp.route("/schema/record.json")
 def record_schema() -> Response:
     """The JSON Schema of model records, generated from the record fields (as docs/record.schema.json)."""
-    from kg.records.schema import schema_text
 
     return Response(schema_text(), mimetype="application/schema+json")

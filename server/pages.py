@@ -34,6 +34,9 @@ from kg.vocab import (
 from server import query_results
 from server.context import engine_of
 from server.describe import constructed, wants_html
+from server.entity_pages import model_entities
+from server.examples import examples
+from server.model_jsonld import model_jsonld, script_text
 from server.reasons import EXPLANATION, grouped
 from server.results import negotiate, serialize_graph
 from server.slugs import SLUG
@@ -68,7 +71,6 @@ def yasgui_available() -> bool:
 def index() -> Response:
     """The query page: YASGUI with the example queries, or a plain form whose results are an HTML table
     (server.query_results) when the assets are not built or ``view=table`` asks for it."""
-    from server.examples import examples
 
     engine = engine_of(current_app)
 
@@ -243,8 +245,6 @@ def model(slug: str) -> Response:
     facts = model_facts(slug)
     if facts is None:
         raise NotFound(f"no model '{slug}' in this knowledge graph")
-    from server.entity_pages import model_entities
-    from server.model_jsonld import model_jsonld, script_text
 
     described = model_jsonld(engine_of(current_app), str(MODEL[slug]), facts.get("category"))
     html = render_template("model.html", m=facts, e=model_entities(slug), endpoint=url_for("sparql.sparql"),

@@ -12,7 +12,9 @@ from urllib.parse import urlencode
 from flask import Blueprint, Flask, Response, current_app, request
 from werkzeug.exceptions import NotFound
 
+from kg.resources import resource_dir
 from server.context import engine_of
+from server.pages import ontology, ontology_version_info
 
 bp = Blueprint("protocol", __name__)
 
@@ -28,7 +30,6 @@ VALIDATED_PREFIXES = (*DOCUMENT_PREFIXES, "/context.jsonld", "/.well-known/void"
 @bp.route("/context.jsonld")
 def context() -> Response:
     """The project's JSON-LD context, at the local path of ``https://w3id.org/ai-openness/context.jsonld``."""
-    from kg.resources import resource_dir
 
     body = (resource_dir("data") / "context.jsonld").read_bytes()
     return Response(body, mimetype="application/ld+json")
@@ -37,7 +38,6 @@ def context() -> Response:
 @bp.route("/ontology/<version>")
 def ontology_version(version: str) -> Response:
     """The ontology at its version IRI (``owl:versionIRI``); other versions are not kept by this server."""
-    from server.pages import ontology, ontology_version_info
 
     current = ontology_version_info()
     if version != current:

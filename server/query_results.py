@@ -15,8 +15,11 @@ import pyoxigraph as ox
 from flask import current_app, request
 
 from kg.errors import QueryError
+from kg.store import QueryTimeoutError
 from server.context import admission_of, engine_of
-from server.executor import QueryRequest
+from server.executor import PoolBusyError, QueryRequest
+from server.pagecache import page_cache
+from server.sparql import base_iri
 
 #: Most rows a results table shows (the CSV/JSON from /sparql has the server's full row cap).
 PAGE_ROWS = 1000
@@ -138,9 +141,6 @@ def table_of(media: str, body: bytes, truncated: bool) -> Table:
 
 def run(sparql: str) -> Table:
     """Run a query from the page as the protocol would; a bad query gives a Table with its error."""
-    from kg.store import QueryTimeoutError
-    from server.executor import PoolBusyError
-    from server.sparql import base_iri
 
     if not sparql.strip():
         return Table(error="the query is empty", status=400)
@@ -165,7 +165,6 @@ def run(sparql: str) -> Table:
 
 def vocabulary(engine: Any) -> dict[str, Any]:
     """The query editor's completions: the prefixes above, and the classes and properties the KG uses."""
-    from server.pagecache import page_cache
 
     def compute() -> dict[str, Any]:
         classes = [r["c"].value for r in engine.select("SELECT DISTINCT ?c WHERE { ?s a ?c FILTER(isIRI(?c)) }")]

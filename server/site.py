@@ -10,12 +10,17 @@ import threading
 
 from flask import Flask, Response
 
+from server import browse, charts, compare, downloads, entity_pages, home, licence_pages, links
+from server.browse import SORTS, index_osaid, menus
+from server.catalogue import catalogue_of
+from server.charts import HOME_CHARTS, chart_spec, render
 from server.context import engine_of
+from server.home import summary
+from server.verdicts import rule_path
 
 
 def register(app: Flask) -> None:
     """Add the analysts' pages to ``app``."""
-    from server import browse, charts, compare, downloads, entity_pages, home, licence_pages, links
 
     for blueprint in (home.bp, browse.bp, compare.bp, downloads.bp, charts.bp, entity_pages.bp, licence_pages.bp):
         app.register_blueprint(blueprint)
@@ -29,11 +34,6 @@ def register(app: Flask) -> None:
 def warm(app: Flask) -> threading.Thread:
     """Build the model table, what the home and /models pages derive from it, and the home page's charts, in
     a daemon thread (a failure is logged: the first visitor then builds what is missing)."""
-    from server.browse import SORTS, index_osaid, menus
-    from server.catalogue import catalogue_of
-    from server.charts import HOME_CHARTS, chart_spec, render
-    from server.home import summary
-    from server.verdicts import rule_path
 
     def run() -> None:
         engine = engine_of(app)

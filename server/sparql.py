@@ -9,10 +9,13 @@ from flask import Blueprint, Response, current_app, request
 from werkzeug.exceptions import BadRequest, Forbidden, MethodNotAllowed, Unauthorized, UnsupportedMediaType
 
 from server.context import engine_of
+from server.describe import service_description
 from server.engine import graphs_param
 from server.executor import QueryRequest
+from server.guard import valid_iri
 from server.hooks import mark_write
 from server.results import Answer
+from server.writes import apply_change
 
 bp = Blueprint("sparql", __name__)
 
@@ -122,7 +125,6 @@ def sparql() -> Response:
     """SPARQL 1.1 Protocol query operation; without a query, the Service Description."""
     kind, text, pairs = read_operation()
     if kind == "none":
-        from server.describe import service_description
 
         return service_description()
     if kind == "update":
@@ -160,7 +162,6 @@ def base_iri(environ: dict | None = None) -> str | None:
     """The base IRI of a request's relative IRIs: the endpoint's URL (none if the Host header makes it no
     IRI, in which case relative IRIs are a syntax error, as without a base). Built from the WSGI environ:
     werkzeug's ``request.base_url`` is rebuilt on every request."""
-    from server.guard import valid_iri
 
     environ = request.environ if environ is None else environ
     host = environ.get("HTTP_HOST") or f"{environ.get('SERVER_NAME')}:{environ.get('SERVER_PORT')}"
@@ -186,7 +187,6 @@ def run_update(text: str, pairs: list[tuple[str, str]]) -> Response:
     require_token()
     if not text.strip():
         raise BadRequest("the update is empty")
-    from server.writes import apply_change
 
     engine = engine_of(current_app)
     change = engine.update_change(text, base_iri(), _all(pairs, "using-graph-uri"),

@@ -12,8 +12,14 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
+from kg.meaning import meaning
+from kg.ontology import ontology_graph
+from kg.perf import gc_paused
+from kg.reasoner.classify import RulePath
+from kg.reasoner.facts import collect_facts
 from kg.vocab import RECORDS_GRAPH
 from server.pagecache import page_cache
+from server.reasons import Reason, pieces_of
 
 AIO = "https://w3id.org/ai-openness/ontology#"
 
@@ -26,8 +32,6 @@ LICENCES_QUERY = f"SELECT DISTINCT ?l WHERE {{ ?r <{AIO}availability> ?a ; <http
 def _compile(licences: frozenset[str]):  # type: ignore[no-untyped-def]
     from rdflib import URIRef
 
-    from kg.ontology import ontology_graph
-    from kg.reasoner.classify import RulePath
 
     return RulePath(ontology_graph({URIRef(lic) for lic in licences}))
 
@@ -51,8 +55,6 @@ def record_query(iri: str) -> str:
 
 
 def _compute(engine: Any, iri: str) -> dict[str, Any] | None:
-    from kg.perf import gc_paused
-    from kg.reasoner.facts import collect_facts
 
     triples = list(engine.internal_query(record_query(iri)))
     models = collect_facts(triples)
@@ -71,8 +73,6 @@ def verdicts(engine: Any, iri: str) -> dict[str, Any] | None:
 def shown(found: dict[str, Any] | None, dimensions: list[tuple[str, str | None]]) -> dict[str, Any]:
     """What pages show of the verdicts: the OSAID verdict and reasons, and per dimension (in the order of
     ``dimensions``, the model page's (label, value) pairs) its level and reasons, sources as links."""
-    from kg.meaning import meaning
-    from server.reasons import Reason, pieces_of
 
     if found is None:
         return {"osaid": None, "dimensions": [(label, value, None, []) for label, value in dimensions]}
@@ -90,8 +90,6 @@ def shown(found: dict[str, Any] | None, dimensions: list[tuple[str, str | None]]
 def osaid_all(engine: Any) -> dict[str, bool | None]:
     """Every model's OSAID verdict (model IRI -> conformant, None when a needed fact is unknown), from one read
     of the records graph (once per store generation)."""
-    from kg.perf import gc_paused
-    from kg.reasoner.facts import collect_facts
 
     def compute() -> dict[str, bool | None]:
         path = rule_path(engine)

@@ -13,7 +13,9 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from kg.errors import QueryError
+from kg.records.model import RecordSet
 from kg.store import DERIVED_GRAPHS, change_via_copy, rebuild_derived, record_triples
+from kg.validation import validate
 from kg.vocab import RECORDS_GRAPH
 from server.engine import Engine
 
@@ -68,8 +70,6 @@ def validate_store(store: ox.Store) -> int:
 
     Raises WriteRejectedError with the first violations.
     """
-    from kg.records.model import RecordSet
-    from kg.validation import validate
 
     report = validate(RecordSet(triples=record_triples(store), files=["<write>"]))
     if not report.conforms:
