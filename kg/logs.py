@@ -103,7 +103,7 @@ def configure_cli(stream: TextIO | None = None) -> None:
         logger.setLevel(logging.WARNING)
         logger.propagate = False
 
-    def show(message: Warning | str, category: type[Warning], filename: str, lineno: int,
+    def show(message: Warning | str, category: type[Warning], _filename: str, lineno: int,
              file: TextIO | None = None, line: str | None = None) -> None:
         handler.handle(logging.makeLogRecord({"msg": str(message), "levelno": logging.WARNING,
                                               "levelname": "WARNING", "name": "py.warnings"}))

@@ -18,7 +18,7 @@ KINDS = ("org", "family", "license")
 
 
 @lru_cache(maxsize=64)
-def _routed(app_id: int, kind: str) -> bool:
+def _routed(_app_id: int, kind: str) -> bool:  # _app_id: the cache key, one answer per app
     adapter = current_app.url_map.bind("localhost")
     try:
         adapter.match(f"/{kind}/x", method="GET")

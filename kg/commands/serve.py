@@ -115,7 +115,7 @@ def run(args: argparse.Namespace) -> int:
           file=sys.stderr, flush=True)
     del waitress
 
-    def _stop(signum: int, frame: object) -> None:
+    def _stop(_signum: int, _frame: object) -> None:
         raise SystemExit(0)  # run the finally below: stop the workers, remove snapshots
 
     signal.signal(signal.SIGTERM, _stop)
