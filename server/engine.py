@@ -27,6 +27,7 @@ from kg.store import (
     run_local_query,
     run_local_update,
 )
+from kg.store.errors import first_line
 from server import guard
 from server.config import Settings
 from server.executor import QueryPool, QueryRequest, UpdateRequest
@@ -104,7 +105,7 @@ class Engine:
             )
             return render(result, request.accept, request.format, request.row_limit)
         except OSError as exc:  # the engine's own I/O errors
-            raise QueryError(f"query failed: {str(exc).splitlines()[0][:300] if str(exc) else exc}") from None
+            raise QueryError(f"query failed: {first_line(exc)}") from None
         except SyntaxError as exc:  # a remote engine's answer that does not parse
             raise StoreUnavailableError(f"the store's answer is unreadable: {str(exc)[:300]}") from None
 

@@ -74,6 +74,7 @@ SOLUTION_MEDIA = {"json": "application/sparql-results+json", "csv": "text/csv", 
 
 def run(args: argparse.Namespace) -> int:
     from kg.store import open_store
+    from kg.store.errors import first_line
 
     sparql = read_query(args.sparql)
     if not sparql.strip():
@@ -84,7 +85,7 @@ def run(args: argparse.Namespace) -> int:
     except OSError as exc:
         if isinstance(exc, BrokenPipeError):
             raise
-        raise QueryError(f"the query failed: {str(exc).splitlines()[0][:300]}") from None
+        raise QueryError(f"the query failed: {first_line(exc)}") from None
     finally:
         backend.close()
     return 0
