@@ -9,7 +9,7 @@ from kg.reasoner import classify_records
 from tests.test_crosscheck import external_records, pytestmark  # noqa: F401 - skips without the datasets
 
 #: The models whose difference docs/data.md explains (by id prefix).
-EXPLAINED = ("pythia-", "amber", "granite-", "polyglot-ko")
+EXPLAINED = ("pythia-", "amber", "granite-", "polyglot-ko", "aquila-vl-")
 
 
 def mof_pairs() -> list[tuple[str, str | None, str | None]]:
