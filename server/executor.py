@@ -141,7 +141,7 @@ class _WorkerState:
         self.check(request.checked, "update", request.base_iri, request.dataset)
         before = set(self.store)
         copy = ox.Store()
-        copy.bulk_extend(before)
+        copy.extend(before)  # not bulk_extend: its loader reserves 200 MB up front, past a small memory ceiling
         run_local_update(copy, request.sparql, request.base_iri)
         after = set(copy)
         removed, added = before - after, after - before
