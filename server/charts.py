@@ -19,6 +19,7 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, request
 from werkzeug.exceptions import BadRequest, NotFound
 
+from kg.vocab import FAMILY, ORG
 from server.catalogue import CATEGORY_OF, CATEGORY_ORDER, PREFIXES
 from server.context import engine_of
 from server.pagecache import page_cache
@@ -56,7 +57,7 @@ SCOPES = {
     "family": "?m aio:inFamily {value} .",
     "licence": "?m aio:decidingRelease ?weights . ?weights aio:artifact aio:Weights ; dct:license {value} .",
 }
-ENTITY_BASES = {"org": "https://w3id.org/ai-openness/org/", "family": "https://w3id.org/ai-openness/family/"}
+ENTITY_BASES = {"org": str(ORG), "family": str(FAMILY)}
 SLUG = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 
 

@@ -17,6 +17,7 @@ from werkzeug.exceptions import NotFound
 
 from kg.meaning import meaning
 from kg.vocab import (
+    AIO,
     AVAILABILITY_VALUES,
     CATEGORIES,
     DERIVATION_KIND_SLUGS,
@@ -34,7 +35,6 @@ from server.slugs import SLUG
 
 bp = Blueprint("entities", __name__)
 
-AIO = "https://w3id.org/ai-openness/ontology#"
 PREFIXES = (f"PREFIX aio: <{AIO}> PREFIX schema: <https://schema.org/> "
             "PREFIX dcterms: <http://purl.org/dc/terms/> PREFIX prov: <http://www.w3.org/ns/prov#> "
             "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> ")

@@ -21,7 +21,7 @@ from kg.ontology import ontology_graph
 from kg.reasoner import RulePath
 from kg.reasoner.explain import kind_label
 from kg.reasoner.facts import collect_facts
-from kg.vocab import LICENSE, MODEL, SPDX, local_name
+from kg.vocab import AIO, LICENSE, MODEL, SPDX, local_name
 from server.context import engine_of
 from server.describe import constructed, wants_html
 
@@ -29,7 +29,6 @@ bp = Blueprint("licences", __name__)
 
 #: An SPDX id (``Apache-2.0``) or one of the KG's ids (``llama3.1``, ``openrail++``).
 LICENCE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.+_-]*$")
-AIO = "https://w3id.org/ai-openness/ontology#"
 _KIND_WORDS = {"permission": "may", "prohibition": "may not", "reservation": "the licensor may"}
 
 
@@ -69,7 +68,7 @@ def rule_rows(terms: lt.LicenceTerms) -> list[dict[str, object]]:
 
 
 def _short(iri: str) -> str:
-    for prefix, ns in (("odrl:", lt.ODRL), ("aio:", AIO)):
+    for prefix, ns in (("odrl:", lt.ODRL), ("aio:", str(AIO))):
         if iri.startswith(ns):
             return prefix + iri[len(ns):]
     return iri
@@ -79,8 +78,8 @@ def models_using(iri: str) -> list[dict[str, str]]:
     """The models with an artifact under the licence, and which artifacts."""
     rows = engine_of(current_app).select(f"""
         SELECT ?m ?name ?kind WHERE {{
-          ?r <http://purl.org/dc/terms/license> <{iri}> ; <{AIO}artifact> ?kind .
-          ?m <{AIO}hasRelease> ?r . OPTIONAL {{ ?m <https://schema.org/name> ?name }} }}""")
+          ?r <http://purl.org/dc/terms/license> <{iri}> ; <{AIO.artifact}> ?kind .
+          ?m <{AIO.hasRelease}> ?r . OPTIONAL {{ ?m <https://schema.org/name> ?name }} }}""")
     found: dict[str, dict[str, object]] = {}
     for row in rows:
         m = row["m"].value
@@ -156,7 +155,7 @@ def model_licence_section(slug: str) -> dict[str, object] | None:
     iri = str(MODEL[slug])
     triples = list(engine_of(current_app).internal_query(  # type: ignore[call-overload]
         f"""CONSTRUCT {{ <{iri}> ?p ?o . ?r ?rp ?ro . ?ro <http://www.w3.org/2000/01/rdf-schema#label> ?l }} WHERE {{
-          {{ <{iri}> ?p ?o }} UNION {{ <{iri}> <{AIO}hasRelease> ?r . ?r ?rp ?ro
+          {{ <{iri}> ?p ?o }} UNION {{ <{iri}> <{AIO.hasRelease}> ?r . ?r ?rp ?ro
             OPTIONAL {{ ?ro <http://www.w3.org/2000/01/rdf-schema#label> ?l FILTER(isBlank(?ro)) }} }} }}"""))
     models = collect_facts(triples)
     facts = models.get(iri)

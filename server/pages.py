@@ -21,6 +21,7 @@ from werkzeug.exceptions import NotFound
 from kg.meaning import meaning
 from kg.ontology import ontology_graph
 from kg.vocab import (
+    AIO,
     ARTIFACT_SLUGS,
     ARTIFACTS,
     AVAILABILITY_VALUES,
@@ -50,15 +51,15 @@ VENDOR = Path(__file__).parent / "static" / "vendor"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 P = {
     "name": "https://schema.org/name",
-    "developer": "https://w3id.org/ai-openness/ontology#developer",
+    "developer": str(AIO.developer),
     "issued": "http://purl.org/dc/terms/issued",
     "identifier": "http://purl.org/dc/terms/identifier",
     "match": "http://www.w3.org/2004/02/skos/core#exactMatch",
     "same": "http://www.w3.org/2002/07/owl#sameAs",
     "source": "http://www.w3.org/ns/prov#wasDerivedFrom",
-    "as_of": "https://w3id.org/ai-openness/ontology#asOf",
-    "checked": "https://w3id.org/ai-openness/ontology#handChecked",
-    "dataset": "https://w3id.org/ai-openness/ontology#fromDataset",
+    "as_of": str(AIO.asOf),
+    "checked": str(AIO.handChecked),
+    "dataset": str(AIO.fromDataset),
 }
 
 

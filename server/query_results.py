@@ -16,6 +16,7 @@ from flask import current_app, request
 
 from kg.errors import QueryError
 from kg.store import QueryTimeoutError
+from kg.vocab import BASE
 from server.context import admission_of, engine_of
 from server.executor import PoolBusyError, QueryRequest
 from server.pagecache import page_cache
@@ -28,7 +29,6 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
 NUMBERS = {XSD + t for t in ("integer", "decimal", "double", "float", "int", "long", "short", "byte",
                              "nonNegativeInteger", "positiveInteger", "negativeInteger", "nonPositiveInteger",
                              "unsignedInt", "unsignedLong", "unsignedShort", "unsignedByte")}
-BASE = "https://w3id.org/ai-openness/"
 #: Prefix -> namespace, for short IRIs in cells (the same prefixes as the example queries).
 PREFIXES = {
     "aio": BASE + "ontology#", "model": BASE + "model/", "org": BASE + "org/", "family": BASE + "family/",

@@ -10,10 +10,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from kg.vocab import AIO
 from server.catalogue import CATEGORY_ORDER
 
 _SOURCE = re.compile(r"\[(https?://[^\]\s]+)\]")
-EXPLANATION = "https://w3id.org/ai-openness/ontology#explanation"
+EXPLANATION = str(AIO.explanation)
 
 
 @dataclass

@@ -17,14 +17,11 @@ from kg.ontology import ontology_graph
 from kg.perf import gc_paused
 from kg.reasoner.classify import RulePath
 from kg.reasoner.facts import collect_facts
-from kg.vocab import RECORDS_GRAPH
+from kg.vocab import AIO, RECORDS_GRAPH
 from server.pagecache import page_cache
 from server.reasons import Reason, pieces_of
 
-AIO = "https://w3id.org/ai-openness/ontology#"
-
-
-LICENCES_QUERY = f"SELECT DISTINCT ?l WHERE {{ ?r <{AIO}availability> ?a ; <http://purl.org/dc/terms/license> ?l " \
+LICENCES_QUERY = f"SELECT DISTINCT ?l WHERE {{ ?r <{AIO.availability}> ?a ; <http://purl.org/dc/terms/license> ?l " \
                  "FILTER(isIRI(?l)) }"
 
 
@@ -48,9 +45,9 @@ def record_query(iri: str) -> str:
     """The model's record triples: its own, its releases' and their dated states' (blank nodes included)."""
     return f"""CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{RECORDS_GRAPH}> {{
   {{ <{iri}> ?p ?o BIND(<{iri}> AS ?s) }}
-  UNION {{ <{iri}> <{AIO}hasRelease> ?s . ?s ?p ?o }}
-  UNION {{ <{iri}> <{AIO}hasRelease> ?r . ?r ?link ?s . ?s ?p ?o FILTER(isBlank(?s) || ?link = <{AIO}hasState>) }}
-  UNION {{ <{iri}> <{AIO}derivation> ?s . ?s ?p ?o }}
+  UNION {{ <{iri}> <{AIO.hasRelease}> ?s . ?s ?p ?o }}
+  UNION {{ <{iri}> <{AIO.hasRelease}> ?r . ?r ?link ?s . ?s ?p ?o FILTER(isBlank(?s) || ?link = <{AIO.hasState}>) }}
+  UNION {{ <{iri}> <{AIO.derivation}> ?s . ?s ?p ?o }}
 }} }}"""
 
 
