@@ -13,8 +13,9 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from kg.license_terms import licence_terms
+from kg.license_terms import LicenceTerms, claim_terms
 from kg.meaning import meaning
+from kg.reasoner.lineage import binding_duties
 from kg.vocab import AIO, AVAILABILITY_VALUES, CATEGORIES, MOF_CLASSES, local_name
 from server.pagecache import page_cache
 
@@ -58,6 +59,9 @@ WEIGHTS_QUERY = PREFIXES + """SELECT ?m ?avail ?lic ?licName WHERE {
   OPTIONAL { ?r dct:license ?lic OPTIONAL { ?lic rdfs:label ?licName } }
 }"""
 
+#: Each derived model's bases (their licences may bind it: kg.reasoner.lineage).
+BASES_QUERY = PREFIXES + "SELECT ?m ?b WHERE { ?m schema:isBasedOn ?b }"
+
 #: Organisations (aio:developedBy), family and modalities: entities with a slug and a name.
 ORGS_QUERY = PREFIXES + """SELECT ?m ?e ?slug ?label WHERE {
   ?m aio:developedBy ?e . OPTIONAL { ?e dct:identifier ?slug } OPTIONAL { ?e schema:name ?label }
@@ -87,13 +91,10 @@ TERMS = {
 }
 
 
-def term_tags(licence_iri: str | None) -> tuple[tuple[str, ...], str, int | None]:
-    """(TERMS tags, commercial_use, user_cap) of a weights licence; no tags for a licence the KG does not know."""
+def term_tags(t: LicenceTerms | None) -> tuple[tuple[str, ...], str, int | None]:
+    """(TERMS tags, commercial_use, user_cap) of the weights' licence terms; none for terms the KG does not know."""
 
-    if not licence_iri:
-        return (), "unknown", None
-    t = licence_terms(licence_iri)
-    if not t.known:
+    if t is None or not t.known:
         return (), "unknown", None
     granted = ("allowed", "conditional")
     tags = [
@@ -120,8 +121,13 @@ class ModelRow:
     category: str = "unclassified"
     mof: str | None = None
     weights: str = "unknown"
-    licence: str = ""
-    licence_iri: str | None = None
+    #: the weights' licences as (IRI, or ``_:`` and a blank node's id for a free-text name, label), sorted
+    #: by label; all of them apply
+    licences: tuple[tuple[str, str], ...] = ()
+    #: the licences of its bases that bind derivatives (kg.reasoner.lineage), as (IRI, label)
+    inherited: tuple[tuple[str, str], ...] = ()
+    #: the terms of all those licences together (kg.license_terms.claim_terms), None when there are none
+    licence_terms: LicenceTerms | None = field(default=None, repr=False)
     available: int = 0
     #: organisations that developed it, its family and modalities, as (slug, name)
     orgs: tuple[tuple[str, str], ...] = ()
@@ -132,6 +138,11 @@ class ModelRow:
     commercial_use: str = "unknown"
     user_cap: int | None = None
     search_text: str = field(default="", repr=False)
+
+    @property
+    def licence(self) -> str:
+        """The weights' licences as one label (``MIT + Llama 3.3 Community License``)."""
+        return " + ".join(label for _, label in self.licences)
 
     @property
     def year(self) -> str:
@@ -147,6 +158,7 @@ class ModelRow:
             "available_artifacts": self.available,
             "organisations": [slug for slug, _ in self.orgs], "family": self.family[0] if self.family else None,
             "modalities": [slug for slug, _ in self.modalities],
+            "inherited_licences": [label for _, label in self.inherited],
             "commercial_use": self.commercial_use, "user_cap": self.user_cap, "licence_terms": list(self.terms),
         }
 
@@ -169,12 +181,18 @@ def build_rows(select: Select) -> list[ModelRow]:
     rows = _base_rows(select(BASE_QUERY))
     _add_classes(rows, select(TYPES_QUERY))
     _add_weights(rows, select(WEIGHTS_QUERY))
+    bases: dict[str, list[str]] = {}
+    for r in select(BASES_QUERY):
+        bases.setdefault(r["m"].value, []).append(r["b"].value)
     for r in select(AVAILABLE_QUERY):
         row = rows.get(r["m"].value)
         if row is not None:
             row.available = int(r["n"].value)
     for row in rows.values():
-        row.terms, row.commercial_use, row.user_cap = term_tags(row.licence_iri)
+        _add_inherited(row, [rows[b] for b in bases.get(row.iri, ()) if b in rows])
+        every = (*row.licences, *row.inherited)
+        row.licence_terms = claim_terms([key for key, _ in every], dict(every)) if every else None
+        row.terms, row.commercial_use, row.user_cap = term_tags(row.licence_terms)
     for attribute, query in (("orgs", ORGS_QUERY), ("family", FAMILY_QUERY), ("modalities", MODALITY_QUERY)):
         _add_entities(rows, select(query), attribute)
     for row in rows.values():
@@ -216,7 +234,8 @@ def _add_classes(rows: dict[str, ModelRow], found: list[dict[str, Any]]) -> None
 
 
 def _add_weights(rows: dict[str, ModelRow], found: list[dict[str, Any]]) -> None:
-    """Each row's weights availability and licence from WEIGHTS_QUERY."""
+    """Each row's weights availability and licences from WEIGHTS_QUERY."""
+    licences: dict[str, dict[str, str]] = {}
     for r in found:
         row = rows.get(r["m"].value)
         if row is None:
@@ -224,8 +243,19 @@ def _add_weights(rows: dict[str, ModelRow], found: list[dict[str, Any]]) -> None
         if "avail" in r:
             row.weights = _AVAILABILITY.get(r["avail"].value, local_name(r["avail"].value))
         if "lic" in r:
-            row.licence_iri = r["lic"].value if isinstance(r["lic"], ox.NamedNode) else None
-            row.licence = _licence_label(r["lic"].value if row.licence_iri else "", _text(r.get("licName")))
+            iri = r["lic"].value if isinstance(r["lic"], ox.NamedNode) else None
+            label = _licence_label(iri or "", _text(r.get("licName")))
+            licences.setdefault(row.iri, {})[iri or f"_:{r['lic'].value}"] = label
+    for iri, found_licences in licences.items():
+        rows[iri].licences = tuple(sorted(found_licences.items(), key=lambda pair: pair[1].casefold()))
+
+
+def _add_inherited(row: ModelRow, bases: list[ModelRow]) -> None:
+    """The bases' weights licences that bind derivatives (the Llama and Gemma licences do) apply to the row too."""
+    own = {key for key, _ in row.licences}
+    row.inherited = tuple(dict.fromkeys(
+        (key, label) for base in bases for key, label in base.licences
+        if key not in own and not key.startswith("_:") and binding_duties(key)))
 
 
 def _add_entities(rows: dict[str, ModelRow], found: list[dict[str, Any]], attribute: str) -> None:
@@ -248,7 +278,8 @@ def facets(row: ModelRow) -> dict[str, tuple[str, ...]]:
     """The values of each /models filter a row has (a model may have several organisations or modalities)."""
     return {
         "category": (row.category,), "developer": (row.developer,), "year": (row.year,),
-        "mof": (row.mof or "none",), "weights": (row.weights,), "licence": (row.licence,),
+        "mof": (row.mof or "none",), "weights": (row.weights,),
+        "licence": tuple(label for _, label in row.licences) or ("",),
         "org": tuple(slug for slug, _ in row.orgs), "family": (row.family[0],) if row.family else (),
         "modality": tuple(slug for slug, _ in row.modalities), "terms": row.terms,
     }

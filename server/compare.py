@@ -10,7 +10,6 @@ from __future__ import annotations
 from flask import Blueprint, Response, current_app, render_template, request
 from werkzeug.exceptions import BadRequest, NotFound
 
-from kg.license_terms import licence_terms
 from kg.vocab import ARTIFACTS
 from server.catalogue import catalogue_of
 from server.context import engine_of
@@ -57,7 +56,7 @@ def weights_terms(models: list[dict]) -> list[dict | None]:
     out: list[dict | None] = []
     for m in models:
         row = cat.by_id.get(str(m["slug"]))
-        terms = licence_terms(row.licence_iri) if row is not None and row.licence_iri else None
+        terms = row.licence_terms if row is not None else None
         out.append(None if terms is None or not terms.known else {
             "licence": row.licence if row else "", **terms.as_json(), "note": terms.note})
     return out

@@ -97,6 +97,26 @@ def test_models_filter_by_licence_terms_agrees_with_the_terms(client):
     assert ids == expected
 
 
+def test_models_carry_the_licences_their_bases_bind_them_to(client):
+    """A Llama or Gemma derivative is under its base's licence too (kg.reasoner.lineage), whatever its own weights
+    licence says: /models lists it, and its term filters read both (DeepSeek-R1-Distill-Llama-70B: MIT and
+    Llama 3.3, so no "commercial use without a user cap")."""
+    from kg.kgdata import bundled_records
+    from kg.reasoner import classify_recordset
+
+    everything = {m["id"]: m for m in json.loads(client.get("/models?format=json").data)}
+    distill = everything["deepseek-r1-distill-llama-70b"]
+    assert distill["weights_license"] == "MIT License"
+    assert distill["inherited_licences"] == ["Llama 3.3 Community License Agreement"]
+    assert distill["commercial_use"] == "conditional" and distill["user_cap"] == 700_000_000
+    free = {m["id"] for m in json.loads(client.get("/models?terms=commercial-no-cap&format=json").data)}
+    assert "deepseek-r1-distill-llama-70b" not in free
+    carried = {c.id for c in classify_recordset(bundled_records())
+               if any(t["license"] != (c.license_terms.license if c.license_terms else None)
+                      for t in c.inherited_terms)}
+    assert {i for i, m in everything.items() if m["inherited_licences"]} == carried
+
+
 def test_models_filter_by_osaid_agrees_with_classify(client):
     from kg.kgdata import bundled_records
     from kg.reasoner import classify_recordset
