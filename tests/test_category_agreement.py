@@ -16,6 +16,7 @@ from kg.kgdata import bundled_records
 from kg.reasoner import classify_records
 from tests.test_crosscheck import (  # noqa: F401 - pytestmark skips without the datasets
     AVAILABILITY,
+    DATA_DOC,
     availability,
     explained,
     external_records,
@@ -96,5 +97,12 @@ def test_categories_agree_except_where_explained():
                        else "unknown on one side" for p in pairs if p.ours != p.theirs)
     for registry in ("MOT", "OSAI"):
         print(f"categories agree with the {registry} on {agree[registry]} of {total[registry]} linked pairs")
+    differing = sum(by_cause.values())
+    want = (f"**{agree['MOT']} of {total['MOT']} MOT pairs and {agree['OSAI']} of {total['OSAI']} OSAI-index pairs**",
+            f"({by_cause['listed disagreement']} of the {differing} differing pairs have at least one",
+            f"({by_cause['unknown on one side']} pairs, nothing else differing)")
+    doc = " ".join(DATA_DOC.read_text(encoding="utf-8").split())
+    stale = [phrase for phrase in want if phrase not in doc]
+    assert not stale, f"docs/data.md, 'Categories compared with the MOT and the OSAI index', should say: {stale}"
     print("differences: " + ", ".join(f"{n} with a {cause}" if cause.startswith("listed") else f"{n} {cause} only"
                                       for cause, n in sorted(by_cause.items())))

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from kg.kgdata import bundled_records
 from kg.reasoner import classify_records
-from tests.test_crosscheck import external_records, pytestmark  # noqa: F401 - skips without the datasets
+from tests.test_crosscheck import DATA_DOC, external_records, pytestmark  # noqa: F401 - skips without the datasets
 
 #: The models whose difference docs/data.md explains (by id prefix).
 EXPLAINED = ("pythia-", "amber", "granite-", "polyglot-ko", "aquila-vl-")
@@ -31,3 +31,7 @@ def test_mof_classes_agree_except_where_explained():
     agree = len(pairs) - len(differ)
     assert agree / len(pairs) >= 0.85
     print(f"MOF classes agree on {agree} of {len(pairs)} MOT-linked records")
+    doc = " ".join(DATA_DOC.read_text(encoding="utf-8").split())
+    want = f"On the {len(pairs)} record–entry pairs linked to the Model Openness Tool"
+    assert want in doc and f"for {agree}." in doc, \
+        f"docs/data.md, 'MOF classes compared with the MOT', should say: {want} ... for {agree}."
