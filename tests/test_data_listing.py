@@ -18,7 +18,7 @@ from tests.conftest import EXTERNAL
 from tests.test_crosscheck import DATA_DOC, pytestmark  # noqa: F401 (same skip reason)
 
 #: The reasons an entry may have for not being linked, as each row's status begins.
-REASONS = ("too little evidence", "in the KG", "not a model", "duplicate", "not added yet", "not added")
+REASONS = ("too little evidence", "in the KG", "not a model", "duplicate")
 SECTION = "## MOT and OSAI-index entries not linked to a record"
 ROW = re.compile(r"^\| (MOT|OSAI) \| \[[^\]]+\]\(([^)]+)\) \| (.+) \|$")
 
