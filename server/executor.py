@@ -36,8 +36,20 @@ MEMORY_ENV = "OPENNESS_WORKER_MEMORY"
 HOSTS_ENV = "OPENNESS_ALLOWED_HOSTS"
 #: Default memory ceiling of a worker.
 DEFAULT_MEMORY = 1 << 30
+#: Bytes of address space past which a worker retires after answering (default: halfway from a fresh
+#: worker's size to the memory ceiling).
+RETIRE_ENV = "OPENNESS_WORKER_RETIRE"
 #: Guard verdicts a worker keeps (by text, base and dataset).
 VERDICTS = 512
+
+
+def address_space() -> int:
+    """This process's address space in bytes (what RLIMIT_AS counts), from /proc; 0 where there is none."""
+    try:
+        with open("/proc/self/statm", "rb") as statm:
+            return int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError):
+        return 0
 #: Most statements one update may add or remove (its diff travels back to the server).
 MAX_UPDATE_CHANGES = 1_000_000
 
@@ -168,7 +180,13 @@ def _worker_main(path: str) -> None:
     state = _WorkerState(path)
     import rdflib.plugins.sparql.parser  # noqa: F401 - loaded before the ceiling and before the first request
 
-    limit_memory(int(os.environ.get(MEMORY_ENV) or DEFAULT_MEMORY))
+    limit = int(os.environ.get(MEMORY_ENV) or DEFAULT_MEMORY)
+    limit_memory(limit)
+    # A worker's heap stays as large as its largest query left it (freed memory is seldom given back), so
+    # after many queries the next one could meet the ceiling with little of its own. Past half the room the
+    # ceiling leaves above a fresh worker, the worker answers and retires; the pool starts another.
+    start = address_space()
+    retire_at = int(os.environ.get(RETIRE_ENV) or 0) or (start + (limit - start) // 2 if limit and start else None)
     install_from_env([path])  # tests (and wary operators) log any socket or file access from here on
     reply: tuple = ("ready", sandbox)
     while True:
@@ -190,6 +208,8 @@ def _worker_main(path: str) -> None:
             reply = ("error", (type(exc).__name__, str(exc)))
         except Exception as exc:  # noqa: BLE001 - a worker answers every request; a dead one costs a restart
             reply = ("error", ("QueryError", f"query failed: {type(exc).__name__}"))
+        if retire_at is not None and address_space() > retire_at:
+            reply = (*reply, "retire")
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -273,6 +293,7 @@ class QueryPool:
         self._live: set[_Worker] = set()
         self._closed = False
         self.kills = 0
+        self.retired = 0  # workers replaced after answering because their memory had grown (see _worker_main)
         self._starting = 0  # replacements started but not yet idle
         for _ in range(self.size):
             self._idle.put(self._start())
@@ -341,7 +362,11 @@ class QueryPool:
                 worker = None
                 raise QueryTimeoutError(f"the {what} ran longer than {limit:g} s and was stopped"
                                         + ("; nothing was changed" if kind == "update" else ""))
-            status, payload = worker.recv()
+            status, payload, *retiring = worker.recv()
+            if retiring:
+                self.retired += 1
+                self._replace(worker, kill=False)
+                worker = None
         except (EOFError, OSError):
             dead, worker = worker, None
             memory = dead is not None and dead.died_of_memory()
@@ -386,10 +411,10 @@ class QueryPool:
         worker.kill()
         self._live.discard(worker)
 
-    def _replace(self, worker: _Worker) -> None:
+    def _replace(self, worker: _Worker, kill: bool = True) -> None:
         """Kill ``worker``; its replacement joins the idle workers once started, so until then the next
         request goes to a worker that is ready rather than waiting for a start-up (about a second)."""
-        self.kills += 1
+        self.kills += kill
         with self._lock:
             self._stop(worker)
             if self._closed:

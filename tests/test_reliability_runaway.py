@@ -94,3 +94,31 @@ def test_ten_runaway_queries_in_a_row(make_app):
     assert engine_of(app).pool.kills == 10  # type: ignore[union-attr]
     print("runaway x10: worst stop", round(max(r["stopped_after"] for r in rounds), 2), "s; worst median after",
           round(max(r["median_after_ms"] for r in rounds), 1), "ms")
+
+
+def test_a_worker_whose_memory_grew_retires_after_answering(make_app, monkeypatch):
+    """Freed heap is seldom given back, so a worker retires once its address space passes a mark
+    (OPENNESS_WORKER_RETIRE; here 1 byte: after every query). The answer still arrives, the pool replaces
+    the worker without counting a kill, and the next query is answered by a fresh worker."""
+    from server.executor import RETIRE_ENV
+
+    monkeypatch.setenv(RETIRE_ENV, "1")
+    app = make_app(TOKEN=None, WORKERS=1)
+    client = app.test_client()
+    pool = engine_of(app).pool
+    seen = set()
+    for _ in range(3):
+        response = client.get("/sparql", query_string={"query": "SELECT (1 AS ?x) {}"},
+                              headers={"Accept": "text/csv"})
+        assert response.status_code == 200 and response.data.split() == [b"x", b"1"]
+        seen |= {w.process.pid for w in pool._live}  # type: ignore[union-attr]
+    assert pool.retired == 3 and pool.kills == 0  # type: ignore[union-attr]
+    assert len(seen) >= 3, "each retired worker was replaced by a new process"
+
+
+def test_a_fresh_worker_does_not_retire(make_app):
+    app = make_app(TOKEN=None, WORKERS=1)
+    client = app.test_client()
+    for _ in range(3):
+        assert client.get("/sparql", query_string={"query": "ASK {}"}).status_code == 200
+    assert engine_of(app).pool.retired == 0  # type: ignore[union-attr]
