@@ -43,12 +43,19 @@ RETIRE_ENV = "OPENNESS_WORKER_RETIRE"
 VERDICTS = 512
 
 
-def address_space() -> int:
-    """This process's address space in bytes (what RLIMIT_AS counts), from /proc; 0 where there is none."""
+def open_statm() -> int | None:
+    """/proc/self/statm, opened once (before the worker's audit hook: re-reading it opens no file)."""
     try:
-        with open("/proc/self/statm", "rb") as statm:
-            return int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
-    except (OSError, ValueError):
+        return os.open("/proc/self/statm", os.O_RDONLY)
+    except OSError:
+        return None
+
+
+def address_space(statm: int | None) -> int:
+    """This process's address space in bytes (what RLIMIT_AS counts); 0 where /proc is not there."""
+    try:
+        return int(os.pread(statm, 64, 0).split()[0]) * os.sysconf("SC_PAGE_SIZE") if statm is not None else 0
+    except (OSError, ValueError, IndexError):
         return 0
 #: Most statements one update may add or remove (its diff travels back to the server).
 MAX_UPDATE_CHANGES = 1_000_000
@@ -185,7 +192,8 @@ def _worker_main(path: str) -> None:
     # A worker's heap stays as large as its largest query left it (freed memory is seldom given back), so
     # after many queries the next one could meet the ceiling with little of its own. Past half the room the
     # ceiling leaves above a fresh worker, the worker answers and retires; the pool starts another.
-    start = address_space()
+    statm = open_statm()
+    start = address_space(statm)
     retire_at = int(os.environ.get(RETIRE_ENV) or 0) or (start + (limit - start) // 2 if limit and start else None)
     install_from_env([path])  # tests (and wary operators) log any socket or file access from here on
     reply: tuple = ("ready", sandbox)
@@ -208,7 +216,7 @@ def _worker_main(path: str) -> None:
             reply = ("error", (type(exc).__name__, str(exc)))
         except Exception as exc:  # noqa: BLE001 - a worker answers every request; a dead one costs a restart
             reply = ("error", ("QueryError", f"query failed: {type(exc).__name__}"))
-        if retire_at is not None and address_space() > retire_at:
+        if retire_at is not None and address_space(statm) > retire_at:
             reply = (*reply, "retire")
 
 
