@@ -94,7 +94,22 @@ def entity_tables(records: Sequence[Mapping[str, Any]], categories: Mapping[str,
         ("Models by year of release", ("year", *CATEGORIES, "total"), _count_rows(years, by_total=False)),
         ("Models by modality", ("modality", *CATEGORIES, "total"), _count_rows(modalities)),
         ("Families, lineage and dated claims", ("what", "count"), structure_rows(records, ents)),
+        ("Records that cite secondary pages", ("model", "secondary pages cited", "artifacts backed by them alone"),
+         secondary_rows(records)),
     ]
+
+
+def secondary_rows(records: Sequence[Mapping[str, Any]]) -> list[list[Any]]:
+    """Each record that cites a page outside kg/data/primary-sources.yaml: its hosts, and the artifacts
+    whose claims rest on such pages alone (the rest back record-level facts such as the date)."""
+    from kg.sources import artifacts_on_secondary_pages, secondary_hosts
+
+    rows = []
+    for r in sorted(records, key=lambda r: str(r["id"])):
+        hosts = secondary_hosts(r)
+        if hosts:
+            rows.append([f"`{r['id']}`", ", ".join(hosts), ", ".join(artifacts_on_secondary_pages(r)) or "-"])
+    return rows
 
 
 def _entities(entities: Any) -> Any:
@@ -173,9 +188,16 @@ def _links(record: Mapping[str, Any], marker: str) -> bool:
     return any(marker in str(link) for link in (links if isinstance(links, list) else [links]))
 
 
+def _secondary(record: Mapping[str, Any]) -> bool:
+    from kg.sources import secondary_hosts
+
+    return bool(secondary_hosts(record))
+
+
 #: What the provenance table counts: hand checks and links to the registries (docs/design.md section 3).
 PROVENANCE: tuple[tuple[str, Any], ...] = (
     ("were checked by hand against primary sources (`checked`)", lambda r: bool(r.get("checked"))),
+    ("cite only primary pages (kg/data/primary-sources.yaml)", lambda r: not _secondary(r)),
     ("name a Hugging Face repo (`huggingface`)", lambda r: bool(r.get("huggingface"))),
     ("name a Wikidata item (`wikidata`)", lambda r: bool(r.get("wikidata"))),
     ("link a Model Openness Tool entry", lambda r: _links(r, "lfai/model_openness_tool")),

@@ -29,6 +29,7 @@ def test_counts_of_a_small_set():
     records[0].update(checked="2026-11-29", wikidata="Q1",
                       links=["https://github.com/lfai/model_openness_tool/blob/main/models/A.yml"])
     records[1]["links"] = "https://osai-index.eu/model/B"
+    records[1]["source"] = ["https://news.example/b-launch"]   # a secondary page
     [(_, _, by_category), (_, _, by_developer), (_, header, by_artifact), (_, _, provenance)] = tables(
         records, {"a": "open-source", "b": "open-weight"})
     assert dict((row[0], row[1]) for row in by_category) == {
@@ -38,8 +39,8 @@ def test_counts_of_a_small_set():
     assert dict(zip(header[1:], weights[1:], strict=True)) == {
         "public": 1, "gated": 1, "not-released": 0, "unknown": 0, "not stated": 1}
     assert status(records[0]["artifacts"]["training_data"]) == "not-released"
-    assert [row[1:] for row in provenance] == [[1, 0, 0, 0, 1], [0, 0, 0, 0, 0], [1, 0, 0, 0, 1],
-                                               [1, 0, 0, 0, 1], [0, 1, 0, 0, 1]]
+    assert [row[1:] for row in provenance] == [[1, 0, 0, 0, 1], [1, 0, 0, 1, 2], [0, 0, 0, 0, 0],
+                                               [1, 0, 0, 0, 1], [1, 0, 0, 0, 1], [0, 1, 0, 0, 1]]
 
 
 def test_cli_csv(tmp_path, capsys):
