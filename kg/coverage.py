@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, TextIO
 
 from kg.records.plain import claims_of
+from kg.sources import artifacts_on_secondary_pages, secondary_hosts
 
 CATEGORIES = ("open-source", "open-weight", "closed-source", "unclassified")
 STATUSES = ("public", "gated", "not-released", "unknown", "not stated")
@@ -102,8 +103,6 @@ def entity_tables(records: Sequence[Mapping[str, Any]], categories: Mapping[str,
 def secondary_rows(records: Sequence[Mapping[str, Any]]) -> list[list[Any]]:
     """Each record that cites a page outside kg/data/primary-sources.yaml: its hosts, and the artifacts
     whose claims rest on such pages alone (the rest back record-level facts such as the date)."""
-    from kg.sources import artifacts_on_secondary_pages, secondary_hosts
-
     rows = []
     for r in sorted(records, key=lambda r: str(r["id"])):
         hosts = secondary_hosts(r)
@@ -188,16 +187,10 @@ def _links(record: Mapping[str, Any], marker: str) -> bool:
     return any(marker in str(link) for link in (links if isinstance(links, list) else [links]))
 
 
-def _secondary(record: Mapping[str, Any]) -> bool:
-    from kg.sources import secondary_hosts
-
-    return bool(secondary_hosts(record))
-
-
 #: What the provenance table counts: hand checks and links to the registries (docs/design.md section 3).
 PROVENANCE: tuple[tuple[str, Any], ...] = (
     ("were checked by hand against primary sources (`checked`)", lambda r: bool(r.get("checked"))),
-    ("cite only primary pages (kg/data/primary-sources.yaml)", lambda r: not _secondary(r)),
+    ("cite only primary pages (kg/data/primary-sources.yaml)", lambda r: not secondary_hosts(r)),
     ("name a Hugging Face repo (`huggingface`)", lambda r: bool(r.get("huggingface"))),
     ("name a Wikidata item (`wikidata`)", lambda r: bool(r.get("wikidata"))),
     ("link a Model Openness Tool entry", lambda r: _links(r, "lfai/model_openness_tool")),

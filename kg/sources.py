@@ -50,19 +50,18 @@ def _urls(claim: Mapping[str, Any]) -> list[str]:
     return [u for u in urls if u.startswith(("http://", "https://"))]
 
 
-def cited_pages(record: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
-    """(where, URL) for every page a record cites: ``record`` for its own sources, else the artifact slug."""
-    for url in as_list(record.get("source")):
-        yield "record", str(url)
-    for slug, entry in (record.get("artifacts") or {}).items():
+def cited_pages(record: Mapping[str, Any]) -> Iterator[str]:
+    """The pages a record cites for itself (``source``) and for its artifacts' claims (``source``, ``url``,
+    dated history)."""
+    yield from (str(url) for url in as_list(record.get("source")))
+    for entry in (record.get("artifacts") or {}).values():
         for claim in claims_of(entry):
-            for url in _urls(claim):
-                yield str(slug), url
+            yield from _urls(claim)
 
 
 def secondary_hosts(record: Mapping[str, Any]) -> list[str]:
     """The hosts of the secondary pages a record cites, sorted."""
-    return sorted({(urlsplit(url).hostname or url) for _, url in cited_pages(record) if not is_primary(url)})
+    return sorted({(urlsplit(url).hostname or url) for url in cited_pages(record) if not is_primary(url)})
 
 
 def artifacts_on_secondary_pages(record: Mapping[str, Any]) -> list[str]:
